@@ -1,0 +1,94 @@
+"""Session time-outs, and turning upstream failures that escape a view into a page or a redirect."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts import session as account_session
+from dashboard.upstream import errors
+
+logger = logging.getLogger("dashboard.accounts")
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after ``SESSION_IDLE_TIMEOUT`` idle or ``SESSION_ABSOLUTE_TIMEOUT`` in all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        data = request.session.get(account_session.KEY)
+        if data:
+            now = time.time()
+            idle = now - float(data.get("last_seen", 0))
+            total = now - float(data.get("signed_in_at", 0))
+            if idle > settings.SESSION_IDLE_TIMEOUT or total > settings.SESSION_ABSOLUTE_TIMEOUT:
+                request.session.flush()
+                request.session_expired = True  # type: ignore[attr-defined]
+            elif now - float(data.get("last_seen", 0)) > 30:
+                data["last_seen"] = now  # written at most every 30 s, not on every request
+                request.session.modified = True
+        return self.get_response(request)
+
+
+def signin_redirect(request: HttpRequest, message: str | None = None) -> HttpResponse:
+    """Back to sign-in with a ``next`` that returns here; ``HX-Redirect`` for htmx requests."""
+    if message:
+        messages.warning(request, message)
+    is_htmx = bool(getattr(request, "htmx", False))
+    if is_htmx:
+        target = _local_path(request.headers.get("HX-Current-URL", ""))
+    else:
+        target = request.get_full_path() if request.method == "GET" else None
+    url = reverse("accounts:signin")
+    if target and target != url:
+        url += "?" + urlencode({"next": target})
+    return HttpResponseClientRedirect(url) if is_htmx else HttpResponseRedirect(url)
+
+
+def _local_path(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not parts.path:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class UpstreamErrorMiddleware:
+    """An upstream failure a view did not handle becomes a clear page, never a 500.
+
+    A 401 (after the client's one re-exchange) ends the session and goes back to sign-in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, errors.Unauthorized) and not isinstance(exception, errors.OTPRequired):
+            logger.info("upstream refused the session", extra={"action": "session-ended"})
+            request.session.flush()
+            return signin_redirect(request, _("Your session has ended. Please sign in again."))
+        if isinstance(exception, errors.UpstreamError):
+            logger.warning(
+                "upstream failure shown to the user",
+                extra={"error": type(exception).__name__, "status": exception.status},
+            )
+            status = 429 if isinstance(exception, errors.RateLimited) else 503
+            template = "errors/upstream.html"
+            if getattr(request, "htmx", False):
+                template += "#upstream-error"
+            return render(request, template, {"error": exception}, status=status)
+        return None

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import logging
+import time
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services, throttle
+from accounts import session as account_session
+from accounts.forms import OtpForm, PasswordSigninForm, TokenSigninForm
+from dashboard.upstream import errors
+
+logger = logging.getLogger("dashboard.accounts")
+
+PENDING_OTP = "signin_pending_otp"
+PENDING_OTP_SECONDS = 300
+
+
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """Only a path on this site; anything else goes to the Overview."""
+    if (
+        candidate
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and candidate.startswith("/")
+        and not candidate.startswith("//")
+    ):
+        return candidate
+    return reverse("overview")
+
+
+def _upstream_message(exc: errors.UpstreamError) -> str:
+    if isinstance(exc, errors.RateLimited):
+        return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
+    return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin(request: HttpRequest) -> HttpResponse:
+    if account_session.account(request.session) is not None:
+        return redirect(safe_next(request, request.GET.get("next")))
+    method = (
+        request.POST.get("method", "password") if request.method == "POST" else request.GET.get("method", "password")
+    )
+    password_form = PasswordSigninForm(request.POST if method == "password" and request.method == "POST" else None)
+    token_form = TokenSigninForm(request.POST if method == "token" and request.method == "POST" else None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    status = 200
+    if request.method == "POST":
+        form = password_form if method == "password" else token_form
+        identity = request.POST.get("login", "") if method == "password" else "api-token"
+        if throttle.is_blocked(request, identity):
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many sign-in attempts. Please wait %(minutes)d minutes and try again.")
+                % {"minutes": throttle.retry_minutes()},
+            )
+            status = 429
+        elif form.is_valid():
+            response = _attempt_signin(request, method, form, next_url)
+            if response is not None:
+                return response
+            status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "accounts/signin.html",
+        {
+            "password_form": password_form,
+            "token_form": token_form,
+            "method": method,
+            "next": next_url,
+        },
+        status=status,
+    )
+
+
+def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+    try:
+        if method == "token":
+            services.signin_with_token(request, api_token=form.cleaned_data["api_token"])
+        else:
+            services.signin_with_password(
+                request,
+                login=form.cleaned_data["login"],
+                password=form.cleaned_data["password"],
+                otp=None,
+            )
+    except errors.OTPRequired:
+        request.session[PENDING_OTP] = {
+            "login": form.cleaned_data["login"],
+            "password": account_session.encrypt(form.cleaned_data["password"]),
+            "next": next_url,
+            "until": time.time() + PENDING_OTP_SECONDS,
+        }
+        return redirect("accounts:signin_otp")
+    except errors.Unauthorized:
+        identity = form.cleaned_data.get("login", "api-token")
+        throttle.record_failure(request, identity)
+        if method == "token":
+            form.add_error(
+                "api_token",
+                _("This API token was not accepted. It may have been renewed or deleted."),
+            )
+        else:
+            form.add_error("password", _("The email/username or the password is not right."))
+        return None
+    except errors.UpstreamError as exc:
+        form.add_error(None, _upstream_message(exc))
+        return None
+    if method == "password":
+        throttle.clear_identity(request, form.cleaned_data["login"])
+    messages.success(request, _("You are signed in."))
+    return HttpResponseRedirect(safe_next(request, next_url))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin_otp(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_OTP)
+    if not pending or float(pending.get("until", 0)) < time.time():
+        request.session.pop(PENDING_OTP, None)
+        messages.warning(request, _("Please enter your email and password again."))
+        return redirect("accounts:signin")
+    form = OtpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if throttle.is_blocked(request, pending["login"]):
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many sign-in attempts. Please wait %(minutes)d minutes and try again.")
+                % {"minutes": throttle.retry_minutes()},
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                services.signin_with_password(
+                    request,
+                    login=pending["login"],
+                    password=account_session.decrypt(pending["password"]),
+                    otp=form.cleaned_data["otp"],
+                )
+            except errors.Unauthorized:
+                throttle.record_failure(request, pending["login"])
+                form.add_error(
+                    "otp",
+                    _("This code is not valid. Codes change every 30 seconds: try the current one."),
+                )
+            except errors.UpstreamError as exc:
+                form.add_error(None, _upstream_message(exc))
+            else:
+                throttle.clear_identity(request, pending["login"])
+                messages.success(request, _("You are signed in."))
+                return HttpResponseRedirect(safe_next(request, pending.get("next")))
+    return render(
+        request,
+        "accounts/signin_otp.html",
+        {"form": form, "login": pending["login"]},
+        status=status,
+    )
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    services.signout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("accounts:signin")

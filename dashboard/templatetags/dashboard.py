@@ -1,0 +1,70 @@
+"""Formatting for the chosen language (money, numbers, bytes) and the account navigation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from dashboard.money import Money, format_money, format_number
+
+register = template.Library()
+
+NAVIGATION = [
+    ("overview", _("Overview")),
+    ("accounts:profile", _("Profile")),
+    ("accounts:authentication", _("Authentication")),
+    ("accounts:ssh_keys", _("SSH keys")),
+    ("accounts:api_tokens", _("API tokens")),
+    ("billing:billing", _("Billing")),
+    ("billing:invoices", _("Invoices")),
+    ("billing:usage", _("Usage")),
+    ("catalog:referrals", _("Referrals")),
+    ("catalog:catalog", _("Catalog")),
+]
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context: template.Context) -> list[dict[str, object]]:
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    entries = []
+    for name, label in NAVIGATION:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = path == url if name == "overview" else path.startswith(url)
+        entries.append({"name": name, "label": label, "url": url, "active": active})
+    return entries
+
+
+@register.filter
+def money(value: Money | None, precise: bool = False) -> str:
+    if value is None:
+        return "—"
+    return format_money(value, get_language(), precise=bool(precise))
+
+
+@register.filter
+def number(value: Decimal | int | float | None, digits: int | None = None) -> str:
+    if value is None:
+        return "—"
+    return format_number(value, get_language(), digits=digits)
+
+
+@register.filter
+def filesize(value: int | None) -> str:
+    """Memory in binary units: 268435456 → "256 MiB" (localised digits)."""
+    if value is None:
+        return "—"
+    size = Decimal(value)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            digits = 0 if size == size.to_integral_value() else 1
+            return f"{format_number(size, get_language(), digits=digits)} {unit}"
+        size /= 1024
+    return str(value)

@@ -1,0 +1,88 @@
+"""One error hierarchy for every way the upstream can fail."""
+
+from __future__ import annotations
+
+
+class UpstreamError(Exception):
+    """Base class. ``status`` is the HTTP status when there was one."""
+
+    status: int | None = None
+
+    def __init__(self, message: str = "", *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(UpstreamError):
+    status = 400
+
+
+class Unauthorized(UpstreamError):
+    status = 401
+
+
+class OTPRequired(Unauthorized):
+    """The account has 2FA: the same call must be repeated with a TOTP code."""
+
+
+class PaymentRequired(UpstreamError):
+    status = 402
+
+    def __init__(self, message: str = "", *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class Forbidden(UpstreamError):
+    status = 403
+
+
+class NotFound(UpstreamError):
+    status = 404
+
+    def __init__(self, message: str = "", *, resource: str | None = None) -> None:
+        super().__init__(message)
+        self.resource = resource
+
+
+class Conflict(UpstreamError):
+    status = 409
+
+
+class ValidationFailed(UpstreamError):
+    """A 422: ``errors`` maps a field name to its messages."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class RateLimited(UpstreamError):
+    """A 429. Never retried: the user is told when to try again."""
+
+    status = 429
+    retry_after_seconds = 60
+
+
+class Unavailable(UpstreamError):
+    """The upstream could not give a usable answer: timeout, connection, 5xx or malformed."""
+
+
+class UpstreamTimeout(Unavailable):
+    pass
+
+
+class UpstreamConnectionError(Unavailable):
+    pass
+
+
+class ServerError(Unavailable):
+    pass
+
+
+class MalformedResponse(Unavailable):
+    pass

@@ -1,0 +1,203 @@
+"""Strict-but-tolerant readers that turn upstream JSON values into typed Python values.
+
+They accept every shape the published examples show (upstream-api.md §8) and raise
+``MalformedResponse`` for anything else, so a view never sees a raw upstream dict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+from dashboard.money import Money, MoneyError
+
+from .errors import MalformedResponse
+
+T = TypeVar("T")
+
+
+def obj(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise MalformedResponse(f"expected an object for {what}")
+    return value
+
+
+def root(body: dict[str, Any], key: str) -> Any:
+    if key not in body:
+        raise MalformedResponse(f"missing root key {key!r}")
+    return body[key]
+
+
+def items(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MalformedResponse(f"expected a list for {what}")
+    return value
+
+
+def string(value: Any, default: str = "") -> str:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise MalformedResponse(f"expected text, got {type(value).__name__}")
+
+
+def optional_string(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return string(value)
+
+
+def boolean(value: Any, default: bool = False) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "false"}:
+        return value.lower() == "true"
+    raise MalformedResponse(f"expected a boolean, got {value!r}")
+
+
+def integer(value: Any, default: int | None = 0) -> int:
+    """An int, or a numeric string such as referral ``clicks`` ``"165"`` (§8.1)."""
+    if value is None or value == "":
+        if default is None:
+            raise MalformedResponse("expected a number, got nothing")
+        return default
+    if isinstance(value, bool):
+        raise MalformedResponse(f"expected a number, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    raise MalformedResponse(f"expected a whole number, got {value!r}")
+
+
+def optional_integer(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    return integer(value)
+
+
+def money_cents(value: Any) -> Money:
+    try:
+        return Money.from_cents(0 if value is None else value)
+    except MoneyError as exc:
+        raise MalformedResponse(str(exc)) from exc
+
+
+def money_euros(value: Any) -> Money:
+    try:
+        return Money.from_euros(0 if value in (None, "") else value)
+    except MoneyError as exc:
+        raise MalformedResponse(str(exc)) from exc
+
+
+def timestamp(value: Any) -> datetime | None:
+    """ISO-8601 with ms, ``Z`` or an offset; a naive value is taken as UTC. Blank is None."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise MalformedResponse(f"expected a date, got {value!r}")
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise MalformedResponse(f"unreadable date {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def day(value: Any) -> date | None:
+    """``YYYY-MM-DD`` (``billing_month``), or a full timestamp cut to its date."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise MalformedResponse(f"expected a date, got {value!r}")
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise MalformedResponse(f"unreadable date {value!r}") from None
+
+
+def month_year(value: Any) -> date | None:
+    """``"8/2020"`` (usage ``first_month``) or ``"10/2020"`` (card expiry): the month's first day."""
+    if value is None or value == "":
+        return None
+    match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", str(value))
+    if not match:
+        raise MalformedResponse(f"unreadable month {value!r}")
+    month, year = int(match.group(1)), int(match.group(2))
+    if year < 100:
+        year += 2000
+    if not 1 <= month <= 12:
+        raise MalformedResponse(f"unreadable month {value!r}")
+    return date(year, month, 1)
+
+
+def protocol_relative(url: Any) -> str | None:
+    """``//cdn…/logo.svg`` becomes ``https://cdn…/logo.svg``; only http(s) URLs pass."""
+    text = optional_string(url)
+    if text is None:
+        return None
+    if text.startswith("//"):
+        text = "https:" + text
+    if not re.match(r"^https?://", text):
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class Pagination:
+    current_page: int
+    total_pages: int
+    total_count: int
+    previous_page: int | None
+    next_page: int | None
+
+    @classmethod
+    def from_meta(cls, body: dict[str, Any], *, count: int) -> Pagination:
+        """Reads ``previous_page`` or ``prev_page`` (§6, §8.2); derives neighbours if both lack."""
+        meta = body.get("meta")
+        pagination = meta.get("pagination") if isinstance(meta, dict) else None
+        if not isinstance(pagination, dict):
+            return cls(current_page=1, total_pages=1, total_count=count, previous_page=None, next_page=None)
+        current = integer(pagination.get("current_page"), default=1) or 1
+        total_pages = max(integer(pagination.get("total_pages"), default=1), 1)
+        total_count = integer(pagination.get("total_count"), default=count)
+        previous = pagination.get("previous_page", pagination.get("prev_page"))
+        if "previous_page" not in pagination and "prev_page" not in pagination:
+            previous = current - 1 if current > 1 else None
+        following = (
+            pagination.get("next_page")
+            if "next_page" in pagination
+            else (current + 1 if current < total_pages else None)
+        )
+        return cls(
+            current_page=current,
+            total_pages=total_pages,
+            total_count=total_count,
+            previous_page=optional_integer(previous) or None,
+            next_page=optional_integer(following) or None,
+        )
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    pagination: Pagination
+
+
+def page_of(body: dict[str, Any], key: str, parse_item: Callable[[Any], T]) -> Page[T]:
+    rows = [parse_item(row) for row in items(root(body, key), key)]
+    return Page(items=rows, pagination=Pagination.from_meta(body, count=len(rows)))

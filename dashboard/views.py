@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import services as account_services
+from accounts.http import AuthenticatedRequest, signin_required
+from dashboard.context_processors import THEME_COOKIE, THEMES
+from dashboard.upstream import errors
+from dashboard.upstream.http import Host, call
+
+logger = logging.getLogger("dashboard")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up and serving. Says nothing about the upstream (see readyz)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready when the upstream answers: the public catalog on REGIONAL, and AUTH (a 401 is an answer)."""
+    cached = cache.get("readyz")
+    if cached is None:
+        checks = {"regional": _answers(Host.REGIONAL, "/addon_categories"), "auth": _answers(Host.AUTH, "/users/self")}
+        cached = {"status": "ok" if all(checks.values()) else "unavailable", "checks": checks}
+        cache.set("readyz", cached, 5)
+    return JsonResponse(cached, status=200 if cached["status"] == "ok" else 503)
+
+
+def _answers(host: Host, path: str) -> bool:
+    try:
+        call("GET", host, path)
+    except (errors.Unauthorized, errors.NotFound, errors.Forbidden):
+        return True
+    except errors.UpstreamError:
+        return False
+    return True
+
+
+@require_POST
+def theme_set(request: HttpRequest) -> HttpResponse:
+    """Remembers the theme in a cookie, read on the server so the page never flashes the wrong one."""
+    theme = request.POST.get("theme", "system")
+    if theme not in THEMES:
+        theme = "system"
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) or not next_url.startswith("/"):
+        next_url = "/"
+    response: HttpResponse
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+    )
+    return response
+
+
+@require_GET
+@signin_required
+def overview(request: AuthenticatedRequest) -> HttpResponse:
+    user = account_services.current_user_future(request).result()
+    return render(request, "dashboard/overview.html", {"user": user, "now_dt": timezone.now()})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

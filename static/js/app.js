@@ -1,0 +1,54 @@
+// Progressive enhancement only: every control here also works as a plain form or link.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Preference selects submit themselves; the theme applies at once, before the round trip.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (!select) return;
+    if (select.name === "theme") {
+      document.documentElement.setAttribute("data-theme", select.value);
+    }
+    select.form.requestSubmit();
+  });
+
+  // Copy buttons: <button data-copy-target="#id"> copies that element's text or value.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy-target"));
+    if (!source || !navigator.clipboard) return;
+    var text = "value" in source && source.value !== undefined ? source.value : source.textContent;
+    navigator.clipboard.writeText(text.trim()).then(function () {
+      var done = button.getAttribute("data-copied-label") || "Copied";
+      var status = document.getElementById(button.getAttribute("aria-describedby") || "");
+      if (status) { status.textContent = done; } else { button.textContent = done; }
+    });
+  });
+
+  // Escape inside an inline edit form triggers its Cancel link.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest("form[data-inline-edit]");
+    if (!form) return;
+    var cancel = form.querySelector("[data-cancel]");
+    if (cancel) { event.preventDefault(); cancel.click(); }
+  });
+
+  // Confirmation dialogs: <form data-confirm="Really?"> asks before sending (no-JS pages use a
+  // confirmation step on the server instead).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  }, true);
+
+  // Focus the first field with an error after a swap, so keyboard and screen-reader users land on it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var invalid = event.detail.target.querySelector("[aria-invalid=true], .field-invalid input, .field-invalid select, .field-invalid textarea");
+    if (invalid) { invalid.focus(); return; }
+    var autofocus = event.detail.target.querySelector("[autofocus]");
+    if (autofocus) autofocus.focus();
+  });
+})();

@@ -1,0 +1,100 @@
+"""Shared fixtures: the sandbox served over real HTTP by live_server, and signed-in clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Upstream:
+    """The sandbox as the dashboard sees it: its base URL and what it was asked."""
+
+    url: str
+
+    def calls(self, *, route: str | None = None, method: str | None = None) -> list[dict]:
+        from sandbox import requestlog
+
+        entries = requestlog.entries()
+        return [
+            e
+            for e in entries
+            if (route is None or e.get("route") == route) and (method is None or e.get("method") == method)
+        ]
+
+    def clear(self) -> None:
+        from sandbox import requestlog
+
+        requestlog.clear()
+
+
+@pytest.fixture
+def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
+    """The seeded sandbox, with the dashboard's upstream URLs pointed at it."""
+    from sandbox import faults, requestlog
+
+    call_command("sandbox_seed", verbosity=0)
+    settings.SCALINGO_AUTH_URL = f"{live_server.url}/sandbox/auth"
+    settings.SCALINGO_API_URL = f"{live_server.url}/sandbox/api/osc-fr1"
+    settings.SCALINGO_BILLING_URL = f"{live_server.url}/sandbox/billing"
+    requestlog.clear()
+    yield Upstream(url=live_server.url)
+    faults.reset()
+
+
+def demo_account(key: str):
+    from sandbox.demo import DEMO_ACCOUNTS
+
+    for account in DEMO_ACCOUNTS:
+        account_key = account["key"] if isinstance(account, dict) else account.key
+        if account_key == key:
+            return account
+    raise KeyError(key)
+
+
+def _field(account, name: str):
+    return account[name] if isinstance(account, dict) else getattr(account, name)
+
+
+def sign_in(client: Client, key: str) -> Client:
+    """Sign a test client in with the demo account's API token, as a person would."""
+    account = demo_account(key)
+    response = client.post("/signin/", {"method": "token", "api_token": _field(account, "api_token")})
+    assert response.status_code == 302, response.content[:2000]
+    return client
+
+
+@pytest.fixture
+def signed_in(upstream, client) -> Client:
+    """A browser-like client signed in as the ordinary demo account."""
+    sign_in(client, "ordinary")
+    upstream.clear()
+    return client
+
+
+@pytest.fixture
+def signed_in_as(upstream, client):
+    """``signed_in_as("teamadmin")`` signs the client in as that demo account."""
+
+    def _sign_in(key: str) -> Client:
+        sign_in(client, key)
+        upstream.clear()
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
