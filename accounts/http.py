@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from accounts import services
 from accounts import session as account_session
 from accounts.middleware import signin_redirect
+from dashboard.summary import LazyAccountSummary
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -37,7 +37,7 @@ def signin_required(view: View) -> View:
         request.auth = account_session.SessionAuth(request.session)  # type: ignore[attr-defined]
         if request.method == "GET" and not request.headers.get("HX-Request"):
             # Full pages show the account banner: start its fetch now, alongside the view's own.
-            request.account_summary = services.LazyAccountSummary(request)  # type: ignore[attr-defined]
+            request.account_summary = LazyAccountSummary(request)  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

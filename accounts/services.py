@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
-from dataclasses import dataclass
-from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -154,24 +152,3 @@ def current_user_future(request: HttpRequest) -> Future[User]:
         future = concurrency.submit(current_user, request)
         request._current_user_future = future  # type: ignore[attr-defined]
     return future
-
-
-@dataclass(frozen=True)
-class AccountSummary:
-    """What the layout shows on every page: who is signed in and whether something needs action."""
-
-    user: User
-
-
-class LazyAccountSummary:
-    """Started when the view starts; the layout waits for it only when it renders the banner."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self._user = current_user_future(request)
-
-    @cached_property
-    def value(self) -> AccountSummary | None:
-        try:
-            return AccountSummary(user=self._user.result(timeout=15))
-        except Exception:
-            return None

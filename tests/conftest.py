@@ -98,3 +98,36 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_signed_in(upstream, page):
+    """``browser_signed_in("ordinary")``: a Playwright page signed in through the real sign-in form."""
+
+    def _sign_in(key: str = "ordinary"):
+        account = demo_account(key)
+        page.goto(f"{upstream.url}/signin/?method=token")
+        page.get_by_label("API token").fill(_field(account, "api_token"))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{upstream.url}/")
+        return page
+
+    return _sign_in

@@ -1,0 +1,69 @@
+# Two commands on a fresh Debian machine: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SANDBOX_PORT ?= 8001
+export VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install install-test system-test-deps messages demo serve test lint typecheck pytest bench clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed messages
+
+# French translations: compiled from the committed .po files, without needing GNU gettext.
+messages: $(VENV)/.installed
+	@for po in $$(find . -path ./$(VENV) -prune -o -name django.po -print); do \
+		$(VENV)/bin/pybabel compile --use-fuzzy -i $$po -o $${po%.po}.mo -D django >/dev/null || exit 1; \
+	done
+
+# What the browser, proxy and scale-out tests need from Debian. Needs root (CI runs as root).
+system-test-deps:
+	@missing=""; \
+	for bin in chromium:chromium nginx:nginx redis-server:redis-server; do \
+		command -v $${bin%%:*} >/dev/null || missing="$$missing $${bin##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing chromium-driver >/dev/null; \
+	fi
+
+demo: install
+	@mkdir -p $(VAR_DIR)
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py migrate --noinput -v0
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py sandbox_seed
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.development DATABASE_PATH=$(VAR_DIR)/dashboard.sqlite3 $(PY) manage.py migrate --noinput -v0
+	@PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) -m dashboard.demo
+
+serve: install
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py collectstatic --noinput -v0
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=dashboard.settings.production $(VENV)/bin/gunicorn dashboard.wsgi \
+		--bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-4} \
+		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+pytest: install system-test-deps
+	@mkdir -p $(VAR_DIR)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VAR_DIR) test-artifacts
