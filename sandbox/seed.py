@@ -49,7 +49,6 @@ ECDSA_DEMO_KEY = (
     "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBGaBee7GWCQXkZN7K/2wc9"
     "b1Uzm13/iR6TRWO3PVnV6pl0a15vRSDiVKZ+G8ILu8cAJsVjCfkmKck6YepJ+K6Zw= ops@acme"
 )
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def month_start(value: datetime) -> datetime:
@@ -340,7 +339,7 @@ class _AccountBuilder:
                 created_at=created,
                 amount=(Decimal(with_vat) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
                 source="invoicing",
-                description=f"Invoice for {MONTHS[month.month - 1]} {month.year}",
+                description=f"Invoice for {month:%B %Y}",
             )
         )
 
