@@ -140,7 +140,8 @@ def call(
         attempt += 1
         try:
             response = _send(method, url, template, host, params, json, auth, basic, headers)
-        except errors.Unavailable:
+        except errors.UpstreamConnectionError:
+            # A timeout is not retried: it has already spent the time a page may take.
             if attempt <= retries and _time_left(started):
                 _backoff(attempt)
                 continue

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import parse
+from . import errors, parse
 
 
 @dataclass(frozen=True)
@@ -129,5 +129,5 @@ def created_token_from(value: Any) -> CreatedToken:
     data = parse.obj(value, "token")
     secret = parse.string(data.get("token"))
     if not secret:
-        raise parse.MalformedResponse("a created token came without its secret")
+        raise errors.MalformedResponse("a created token came without its secret")
     return CreatedToken(token=token_from(data), secret=secret)
