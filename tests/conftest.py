@@ -49,18 +49,11 @@ def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
     faults.reset()
 
 
-def demo_account(key: str):
-    from sandbox.demo import DEMO_ACCOUNTS
-
-    for account in DEMO_ACCOUNTS:
-        account_key = account["key"] if isinstance(account, dict) else account.key
-        if account_key == key:
-            return account
-    raise KeyError(key)
+from tests.helpers import demo as demo_account  # noqa: E402
 
 
 def _field(account, name: str):
-    return account[name] if isinstance(account, dict) else getattr(account, name)
+    return getattr(account, name)
 
 
 def sign_in(client: Client, key: str) -> Client:
