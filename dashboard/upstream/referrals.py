@@ -1,0 +1,35 @@
+"""Referral statistics (§3.5): ``GET REGIONAL /account/referrals/stats``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dashboard.money import Money
+
+from . import parse
+from .http import Auth, Host, call
+
+
+@dataclass(frozen=True)
+class ReferralStats:
+    clicks: int
+    signups: int
+    amount_earned: Money
+    url: str | None
+
+
+def referral_stats_from(value: Any) -> ReferralStats:
+    """``clicks`` may be the string ``"165"`` (§8.1); ``amount_earned`` is float euros."""
+    data = parse.obj(value, "referral_stats")
+    return ReferralStats(
+        clicks=parse.integer(data.get("clicks")),
+        signups=parse.integer(data.get("signups")),
+        amount_earned=parse.money_euros(data.get("amount_earned")),
+        url=parse.protocol_relative(data.get("url")),
+    )
+
+
+def referral_stats(*, auth: Auth) -> ReferralStats:
+    reply = call("GET", Host.REGIONAL, "/account/referrals/stats", auth=auth)
+    return referral_stats_from(parse.root(reply.body, "referral_stats"))
