@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 from django.core.management import call_command
-from sandbox_support import Sandbox
 
 from sandbox import faults, ratelimit, requestlog
+from tests.sandbox.sandbox_support import Sandbox
 
 
 @pytest.fixture

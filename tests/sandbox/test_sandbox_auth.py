@@ -8,9 +8,9 @@ import jwt
 import pyotp
 import pytest
 from django.test import override_settings
-from sandbox_support import Sandbox, basic
 
 from sandbox.demo import DEMO_ACCOUNTS, TWOFA_RECOVERY_CODES, demo_account
+from tests.sandbox.sandbox_support import Sandbox, basic
 
 
 def test_it_exchanges_an_api_token_for_a_jwt(sandbox: Sandbox) -> None:
