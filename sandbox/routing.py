@@ -103,6 +103,8 @@ def endpoint(host: str, route: str, *, auth_mode: str | dict[str, str] = "requir
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         region = kwargs.pop("region", None)
         request.sandbox_region = region or REGIONS[0]  # type: ignore[attr-defined]
+        request.sandbox_user = None  # type: ignore[attr-defined]
+        request.sandbox_auth_error = ""  # type: ignore[attr-defined]
         handler = handlers.get(request.method or "")
         if host == "control":
             if handler is None:
