@@ -20,7 +20,7 @@ install: $(VENV)/.installed messages
 # French translations: compiled from the committed .po files, without needing GNU gettext.
 messages: $(VENV)/.installed
 	@for po in $$(find . -path ./$(VENV) -prune -o -name django.po -print); do \
-		$(VENV)/bin/pybabel compile --use-fuzzy -i $$po -o $${po%.po}.mo -D django >/dev/null || exit 1; \
+		$(VENV)/bin/pybabel -q compile --use-fuzzy -i $$po -o $${po%.po}.mo -D django >/dev/null || exit 1; \
 	done
 
 # What the browser, proxy and scale-out tests need from Debian. Needs root (CI runs as root).
