@@ -55,3 +55,205 @@ class OtpForm(forms.Form):
         if not re.fullmatch(r"\d{6}|[A-Za-z0-9-]{8,64}", value):
             raise forms.ValidationError(_("Enter the 6-digit code, or a recovery code."))
         return value
+
+
+# --- Account pages -------------------------------------------------------------------------------
+
+
+def _text_input(**attrs: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"spellcheck": "false", **attrs})
+
+
+def profile_field(name: str) -> forms.Field:
+    """The form field that edits one user attribute in place."""
+    if name == "username":
+        return forms.CharField(
+            label=_("Username"),
+            max_length=49,
+            widget=_text_input(autocomplete="username", autocapitalize="none"),
+            help_text=_("Lower-case letters, digits, hyphens and underscores."),
+        )
+    if name == "email":
+        return forms.EmailField(
+            label=_("Email"),
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        )
+    labels = {"fullname": _("Full name"), "company": _("Company"), "location": _("Location")}
+    autocomplete = {"fullname": "name", "company": "organization", "location": "address-level2"}
+    return forms.CharField(
+        label=labels[name],
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete[name]}),
+    )
+
+
+INLINE_FIELDS = ("username", "email", "fullname", "company", "location")
+
+
+class ProfileFieldForm(forms.Form):
+    """One attribute, edited in place; the field is named as the upstream names it, so its 422
+    messages land under it."""
+
+    def __init__(self, name: str, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.name = name
+        self.fields[name] = profile_field(name)
+        self.fields[name].widget.attrs.setdefault("autofocus", "")
+
+    @property
+    def field(self) -> forms.BoundField:
+        return self[self.name]
+
+    def clean_username(self) -> str:
+        value: str = self.cleaned_data["username"].strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{1,48}", value):
+            raise forms.ValidationError(
+                _("Use 2 to 49 lower-case letters, digits, hyphens or underscores, starting with a letter or digit.")
+            )
+        return value
+
+
+class NewsletterForm(forms.Form):
+    email_newsletter = forms.BooleanField(label=_("Send me the Scalingo newsletter"), required=False)
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=[("en", "English"), ("fr", "Français")])
+    theme = forms.ChoiceField(
+        label=_("Theme"), choices=[("system", _("System")), ("light", _("Light")), ("dark", _("Dark"))]
+    )
+
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 72
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": PASSWORD_MIN}),
+        help_text=_(
+            "8 to 72 characters. Length makes a password strong: a phrase of four or more unrelated words "
+            "beats a short word with symbols. Don't reuse a password from another site."
+        ),
+    )
+    new_password_confirmation = forms.CharField(
+        label=_("Confirm the new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, identity: tuple[str, str] = ("", ""), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.identity = identity
+
+    def clean_new_password(self) -> str:
+        value: str = self.cleaned_data["new_password"]
+        if len(value) < PASSWORD_MIN:
+            raise forms.ValidationError(_("Use at least %(min)d characters.") % {"min": PASSWORD_MIN})
+        if len(value) > PASSWORD_MAX:
+            raise forms.ValidationError(_("Use at most %(max)d characters.") % {"max": PASSWORD_MAX})
+        if value.lower() in {part.lower() for part in self.identity if part}:
+            raise forms.ValidationError(_("Don't use your username or email as your password."))
+        return value
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        new, confirmation = data.get("new_password"), data.get("new_password_confirmation")
+        if new and confirmation is not None and new != confirmation:
+            self.add_error("new_password_confirmation", _("This does not match the new password."))
+        if new and data.get("current_password") == new:
+            self.add_error("new_password", _("The new password must differ from the current one."))
+        return data
+
+
+class TfaCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args: object, allow_recovery: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.allow_recovery = allow_recovery
+        if allow_recovery:
+            self.fields["code"].help_text = _("The 6-digit code, or one of your recovery codes.")
+        else:
+            self.fields["code"].help_text = _("The 6-digit code the app shows now. It changes every 30 seconds.")
+
+    def clean_code(self) -> str:
+        value: str = re.sub(r"\s+", "", self.cleaned_data["code"])
+        if re.fullmatch(r"\d{6}", value):
+            return value
+        if self.allow_recovery and re.fullmatch(r"[A-Za-z0-9-]{8,64}", value):
+            return value
+        raise forms.ValidationError(_("Enter the 6 digits the app shows."))
+
+
+class SshKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("To recognise the key later, such as the computer it lives on."),
+    )
+    content = forms.CharField(
+        label=_("Public key"),
+        max_length=16384,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "none"}),
+        help_text=_("The content of your .pub file, for example ~/.ssh/id_ed25519.pub. It starts with ssh-ed25519."),
+    )
+
+    def clean_content(self) -> str:
+        from accounts import sshkeys
+
+        try:
+            key = sshkeys.parse(self.cleaned_data["content"])
+        except sshkeys.InvalidKey as exc:
+            raise forms.ValidationError(str(exc)) from None
+        self.key = key
+        return key.normalized
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_('Say what will use it, such as "CI deploys".'),
+    )
+
+
+class AccountDeletionForm(forms.Form):
+    confirm_username = forms.CharField(
+        label=_("Type your username to confirm"),
+        max_length=100,
+        widget=_text_input(autocomplete="off", autocapitalize="none"),
+    )
+
+    def __init__(self, *args: object, username: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.username = username
+
+    def clean_confirm_username(self) -> str:
+        value: str = self.cleaned_data["confirm_username"].strip()
+        if value != self.username:
+            raise forms.ValidationError(_("This is not your username. Type it exactly as shown above."))
+        return value

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,10 +14,11 @@ from django.http import HttpRequest
 
 from accounts import session as account_session
 from dashboard import concurrency
-from dashboard.upstream import errors, tokens, users
-from dashboard.upstream.types import User
+from dashboard.upstream import account, errors, tokens, users
+from dashboard.upstream.types import CreatedToken, Token, User
 
 logger = logging.getLogger("dashboard.accounts")
+T = TypeVar("T")
 
 
 def _browser_name(user_agent: str) -> str:
@@ -152,3 +156,255 @@ def current_user_future(request: HttpRequest) -> Future[User]:
         future = concurrency.submit(current_user, request)
         request._current_user_future = future  # type: ignore[attr-defined]
     return future
+
+
+# --- Account pages: profile, authentication, SSH keys, API tokens, deletion --------------------
+
+TFA_PENDING = "tfa_pending_uri"
+
+
+def _auth(request: HttpRequest) -> account_session.SessionAuth:
+    return account_session.SessionAuth(request.session)
+
+
+def _account(request: HttpRequest) -> account_session.Account:
+    current = account_session.account(request.session)
+    if current is None:
+        raise errors.Unauthorized("Not signed in.")
+    return current
+
+
+def _cached(request: HttpRequest, what: str, read: Callable[[], T]) -> T:
+    """A per-user read reused for ``UPSTREAM_READ_CACHE_SECONDS``; the user's writes drop it."""
+    key = f"user:{_account(request).user_id}:{what}"
+    value: T | None = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, settings.UPSTREAM_READ_CACHE_SECONDS)
+    return value
+
+
+def _forget(request: HttpRequest, what: str) -> None:
+    cache.delete(f"user:{_account(request).user_id}:{what}")
+
+
+def _log(request: HttpRequest, message: str, action: str, **extra: object) -> None:
+    logger.info(message, extra={"action": action, "user_id": _account(request).user_id, **extra})
+
+
+def profile_update(request: HttpRequest, *, fields: dict[str, Any], action: str) -> User:
+    """``PUT /users/account`` with only the given fields; the session and cache follow the change."""
+    user = users.user_update(auth=_auth(request), fields=fields)
+    current = _account(request)
+    forget_user_cache(current.user_id)
+    cache.set(user_cache_key(current.user_id), user, settings.UPSTREAM_READ_CACHE_SECONDS)
+    if user.username != current.username or user.email != current.email:
+        account_session.update_identity(request.session, username=user.username, email=user.email)
+    _log(request, "profile updated", action, fields=sorted(fields))
+    return user
+
+
+def preferences_save(request: HttpRequest, *, language: str, theme: str) -> bool:
+    """Keep language and theme upstream (``user.preferences``, a sandbox-declared extension).
+
+    Returns False when the upstream refuses the field: the caller then keeps them locally only.
+    Failures other than a refusal (429, 5xx) are raised, so nothing is claimed as saved.
+    """
+    try:
+        user = users.user_update(auth=_auth(request), fields={"preferences": {"locale": language, "theme": theme}})
+    except (errors.ValidationFailed, errors.BadRequest):
+        _log(request, "preferences kept locally", "preferences-save", where="local")
+        return False
+    forget_user_cache(_account(request).user_id)
+    kept = user.preferences is not None and user.preferences.get("locale") == language
+    _log(request, "preferences saved", "preferences-save", where="upstream" if kept else "local")
+    return kept
+
+
+def password_change(request: HttpRequest, *, current: str, new: str, confirmation: str) -> None:
+    users.user_update(
+        auth=_auth(request),
+        fields={"current_password": current, "password": new, "password_confirmation": confirmation},
+    )
+    forget_user_cache(_account(request).user_id)
+    _log(request, "password changed", "password-change")
+
+
+def tfa_status(request: HttpRequest) -> account.TfaStatus:
+    return account.tfa_show(auth=_auth(request))
+
+
+def tfa_start(request: HttpRequest) -> str:
+    """Begin enrolment; the otpauth URI is kept encrypted in the session until confirmed."""
+    enrolment = account.tfa_enrol(auth=_auth(request))
+    request.session[TFA_PENDING] = account_session.encrypt(enrolment.uri)
+    _log(request, "2FA enrolment started", "tfa-enrol")
+    return enrolment.uri
+
+
+def tfa_pending_uri(request: HttpRequest) -> str | None:
+    value = request.session.get(TFA_PENDING)
+    if not value:
+        return None
+    try:
+        return account_session.decrypt(value)
+    except errors.Unauthorized:
+        request.session.pop(TFA_PENDING, None)
+        return None
+
+
+def tfa_confirm(request: HttpRequest, *, code: str) -> account.TfaActivation:
+    activation = account.tfa_validate(auth=_auth(request), code=code)
+    request.session.pop(TFA_PENDING, None)
+    forget_user_cache(_account(request).user_id)
+    _log(request, "2FA enabled", "tfa-enable")
+    return activation
+
+
+def tfa_cancel(request: HttpRequest) -> None:
+    request.session.pop(TFA_PENDING, None)
+
+
+def tfa_turn_off(request: HttpRequest, *, code: str) -> None:
+    account.tfa_disable(auth=_auth(request), code=code)
+    request.session.pop(TFA_PENDING, None)
+    forget_user_cache(_account(request).user_id)
+    _log(request, "2FA disabled", "tfa-disable")
+
+
+def ssh_keys(request: HttpRequest) -> list[account.SshKey]:
+    return _cached(request, "keys", lambda: account.key_list(auth=_auth(request)))
+
+
+def ssh_key_add(request: HttpRequest, *, name: str, content: str) -> account.SshKey:
+    try:
+        key = account.key_create(auth=_auth(request), name=name, content=content)
+    finally:
+        _forget(request, "keys")
+    _log(request, "SSH key added", "ssh-key-add")
+    return key
+
+
+def ssh_key_remove(request: HttpRequest, *, key_id: str) -> None:
+    try:
+        account.key_delete(auth=_auth(request), key_id=key_id)
+    finally:
+        _forget(request, "keys")
+    _log(request, "SSH key removed", "ssh-key-delete")
+
+
+def api_tokens(request: HttpRequest) -> list[Token]:
+    return _cached(request, "tokens", lambda: tokens.token_list(auth=_auth(request)))
+
+
+def session_token_id(request: HttpRequest) -> str | None:
+    """The token this session signed in with: known at password sign-in (the dashboard created
+    it); for a pasted token, read from the bearer's claims when they carry it."""
+    return _account(request).token_id or account_session.bearer_token_id(request.session)
+
+
+def api_token_add(request: HttpRequest, *, name: str) -> CreatedToken:
+    try:
+        created = tokens.token_create(auth=_auth(request), name=name)
+    finally:
+        _forget(request, "tokens")
+    _log(request, "API token created", "api-token-create")
+    return created
+
+
+def api_token_renew(request: HttpRequest, *, token_id: str) -> CreatedToken:
+    """Renew; when it is this session's own token, the session switches to the new secret."""
+    own = token_id == session_token_id(request)
+    try:
+        renewed = tokens.token_renew(auth=_auth(request), token_id=token_id)
+    finally:
+        _forget(request, "tokens")
+    if own:
+        bearer = tokens.token_exchange(api_token=renewed.secret)
+        account_session.replace_api_token(request.session, api_token=renewed.secret, bearer=bearer)
+    _log(request, "API token renewed", "api-token-renew", own=own)
+    return renewed
+
+
+def api_token_remove(request: HttpRequest, *, token_id: str) -> bool:
+    """Delete a token. Returns True when it was this session's own: the session then ends."""
+    own = token_id == session_token_id(request)
+    try:
+        tokens.token_delete(auth=_auth(request), token_id=token_id)
+    finally:
+        _forget(request, "tokens")
+    _log(request, "API token deleted", "api-token-delete", own=own)
+    if own:
+        forget_user_cache(_account(request).user_id)
+        request.session.flush()
+    return own
+
+
+@dataclass(frozen=True)
+class OwnedApps:
+    """Apps the user owns, across every region; ``complete`` is False when a region did not answer."""
+
+    apps: list[account.App]
+    regions: list[account.Region]
+    failed_regions: list[str]
+    error: errors.UpstreamError | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None and not self.failed_regions
+
+    @property
+    def deletable(self) -> bool:
+        return self.complete and not self.apps
+
+
+def _owned_by(app: account.App, user: User) -> bool:
+    # Apps carry a 24-hex owner id while users have us-… ids (§8.9): fall back on name and email.
+    if app.owner is None:
+        return False
+    if app.owner.id and app.owner.id == user.id:
+        return True
+    if app.owner.username and app.owner.username == user.username:
+        return True
+    return bool(app.owner.email) and app.owner.email.lower() == user.email.lower()
+
+
+def owned_apps(request: HttpRequest, *, user: User) -> OwnedApps:
+    """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count)."""
+    auth = _auth(request)
+    try:
+        regions = account.region_list(auth=auth)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
+    if not regions:
+        return OwnedApps(apps=[], regions=[], failed_regions=[], error=errors.MalformedResponse("no regions"))
+    reads = {
+        f"r{i}": (lambda region=region: account.app_list(auth=auth, region=region)) for i, region in enumerate(regions)
+    }
+    results = concurrency.gather(**reads)
+    apps: list[account.App] = []
+    failed: list[str] = []
+    for i, region in enumerate(regions):
+        result = results[f"r{i}"]
+        if isinstance(result, errors.Unauthorized):
+            raise result
+        if isinstance(result, Exception):
+            failed.append(region.display_name)
+            logger.warning(
+                "owned-apps check failed for a region",
+                extra={"action": "owned-apps-check", "region": region.name, "error": type(result).__name__},
+            )
+            continue
+        apps.extend(app for app in result if _owned_by(app, user))
+    return OwnedApps(apps=sorted(apps, key=lambda a: (a.region, a.name)), regions=regions, failed_regions=failed)
+
+
+def account_delete(request: HttpRequest) -> None:
+    """``DELETE REGIONAL /users``, then the session ends. The caller has checked owned apps."""
+    current = _account(request)
+    users.user_delete(auth=_auth(request))
+    forget_user_cache(current.user_id)
+    logger.info("account deleted", extra={"action": "account-delete", "user_id": current.user_id})
+    request.session.flush()

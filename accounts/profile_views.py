@@ -1,0 +1,263 @@
+"""Profile: every user attribute in words, in-place edits, newsletter, language and theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from accounts import services
+from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.forms import INLINE_FIELDS, NewsletterForm, PreferencesForm, ProfileFieldForm, profile_field
+from accounts.http import AuthenticatedRequest, signin_required
+from dashboard.context_processors import THEME_COOKIE, theme_of
+from dashboard.upstream import errors
+from dashboard.upstream.types import User
+
+PAGES = {"profile": "accounts:profile", "authentication": "accounts:authentication"}
+
+KNOWN_LIMITS = {"free_trial_apps": gettext_lazy("Apps you can create during the free trial")}
+
+
+@dataclass(frozen=True)
+class InlineField:
+    """One attribute shown as text with an Edit link, or as its in-place form."""
+
+    name: str
+    label: str
+    value: str
+    page: str
+    form: ProfileFieldForm | None = None
+    notice: str | None = None
+    pending: str | None = None
+
+    @property
+    def page_url(self) -> str:
+        return reverse(PAGES[self.page])
+
+
+def inline_field(
+    user: User, name: str, page: str, *, form: ProfileFieldForm | None = None, notice: str | None = None
+) -> InlineField:
+    return InlineField(
+        name=name,
+        label=str(profile_field(name).label),
+        value=str(getattr(user, name) or ""),
+        page=page,
+        form=form,
+        notice=notice,
+        pending=user.unconfirmed_email if name == "email" else None,
+    )
+
+
+def _edit_form(user: User, name: str) -> ProfileFieldForm:
+    return ProfileFieldForm(name, initial={name: getattr(user, name)})
+
+
+def editing_form(
+    request: AuthenticatedRequest, user: User, name: str, bound: ProfileFieldForm | None
+) -> ProfileFieldForm | None:
+    """The form an attribute shows: the bound one after a failed POST, or a fresh one for
+    ``?edit=<name>`` (the no-JS way to open an in-place edit)."""
+    if bound is not None:
+        return bound if bound.name == name else None
+    return _edit_form(user, name) if request.GET.get("edit") == name else None
+
+
+def _words(key: str) -> str:
+    text = key.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+def _limits(user: User) -> list[Fact]:
+    return [Fact(str(KNOWN_LIMITS.get(key, _words(key))), value) for key, value in sorted(user.limits.items())]
+
+
+def _flags(user: User) -> list[Fact]:
+    return [Fact(_words(key), _("On") if on else _("Off")) for key, on in sorted(user.flags.items())]
+
+
+def _trial_state(user: User, now: datetime) -> str:
+    if user.free_trial_end_time is None:
+        return "none"
+    return "running" if user.free_trial_end_time > now else "ended"
+
+
+def render_profile(
+    request: AuthenticatedRequest,
+    *,
+    user: User | None = None,
+    field_form: ProfileFieldForm | None = None,
+    newsletter_form: NewsletterForm | None = None,
+    preferences_form: PreferencesForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = user or services.current_user_future(request).result()
+    fields = [
+        inline_field(user, name, "profile", form=editing_form(request, user, name, field_form))
+        for name in INLINE_FIELDS
+    ]
+    context = {
+        "user": user,
+        "fields": fields,
+        "limits": _limits(user),
+        "flags": _flags(user),
+        "trial": _trial_state(user, timezone.now()),
+        "newsletter_form": newsletter_form or NewsletterForm(initial={"email_newsletter": user.email_newsletter}),
+        "preferences_form": preferences_form
+        or PreferencesForm(initial={"language": translation.get_language(), "theme": theme_of(request)}),
+        "preferences_upstream": user.preferences is not None,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@require_GET
+@signin_required
+def profile(request: AuthenticatedRequest) -> HttpResponse:
+    return render_profile(request)
+
+
+def _page(request: AuthenticatedRequest) -> str:
+    page = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
+    return page if page in PAGES else "profile"
+
+
+@require_http_methods(["GET", "POST"])
+@signin_required
+def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse:
+    """GET: the attribute's read view or its form (htmx), POST: save it. Serves both pages."""
+    if name not in INLINE_FIELDS:
+        raise Http404
+    page = _page(request)
+    if request.method == "GET":
+        editing = request.GET.get("edit") == "1"
+        if not request.htmx:
+            return HttpResponseRedirect(reverse(PAGES[page]) + (f"?edit={name}" if editing else "") + f"#field-{name}")
+        user = services.current_user_future(request).result()
+        form = _edit_form(user, name) if editing else None
+        return render(request, "accounts/_inline_field.html", {"item": inline_field(user, name, page, form=form)})
+    form = ProfileFieldForm(name, request.POST)
+    failure: errors.UpstreamError | None = None
+    if form.is_valid():
+        try:
+            user = services.profile_update(request, fields={name: form.cleaned_data[name]}, action=f"profile-{name}")
+        except errors.Unauthorized:
+            raise
+        except errors.ValidationFailed as exc:
+            add_upstream_errors(form, exc)
+            failure = exc
+        except errors.UpstreamError as exc:
+            form.add_error(None, upstream_message(exc))
+            failure = exc
+        else:
+            notice = success(request, _("%(field)s saved.") % {"field": profile_field(name).label})
+            if not request.htmx:
+                return HttpResponseRedirect(reverse(PAGES[page]) + f"#field-{name}")
+            item = inline_field(user, name, page, notice=notice)
+            return render(request, "accounts/_inline_field.html", {"item": item})
+    status = failure_status(request, failure)
+    if request.htmx:
+        user = services.current_user_future(request).result()
+        item = inline_field(user, name, page, form=form)
+        return render(request, "accounts/_inline_field.html", {"item": item}, status=status)
+    if page == "authentication":
+        from accounts.security_views import render_authentication
+
+        return render_authentication(request, field_form=form, status=status)
+    return render_profile(request, field_form=form, status=status)
+
+
+@require_POST
+@signin_required
+def newsletter_set(request: AuthenticatedRequest) -> HttpResponse:
+    form = NewsletterForm(request.POST)
+    form.is_valid()  # a checkbox is always valid: absent means "no"
+    subscribed = bool(form.cleaned_data.get("email_newsletter"))
+    try:
+        user = services.profile_update(request, fields={"email_newsletter": subscribed}, action="newsletter-set")
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        form.add_error(None, upstream_message(exc))
+        if request.htmx:
+            user = services.current_user_future(request).result()
+            return render(
+                request,
+                "accounts/profile.html#newsletter",
+                {"user": user, "newsletter_form": form},
+                status=failure_status(request, exc),
+            )
+        return render_profile(request, newsletter_form=form, status=failure_status(request, exc))
+    text = _("You are subscribed to the newsletter.") if subscribed else _("You are unsubscribed from the newsletter.")
+    notice = success(request, text)
+    if not request.htmx:
+        return HttpResponseRedirect(reverse("accounts:profile") + "#newsletter")
+    form = NewsletterForm(initial={"email_newsletter": user.email_newsletter})
+    context = {"user": user, "newsletter_form": form, "newsletter_notice": notice}
+    return render(request, "accounts/profile.html#newsletter", context)
+
+
+@require_POST
+@signin_required
+def preferences_set(request: AuthenticatedRequest) -> HttpResponse:
+    """Language and theme: kept upstream when it accepts ``preferences``, always in this browser
+    too (cookies), so they apply at once."""
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return render(
+                request,
+                "accounts/profile.html#preferences",
+                {"preferences_form": form, "preferences_upstream": True},
+                status=failure_status(request),
+            )
+        return render_profile(request, preferences_form=form, status=failure_status(request))
+    language, theme = form.cleaned_data["language"], form.cleaned_data["theme"]
+    failure: errors.UpstreamError | None = None
+    try:
+        upstream = services.preferences_save(request, language=language, theme=theme)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        upstream, failure = False, exc
+    with translation.override(language):  # the message speaks the newly chosen language
+        if failure is not None:
+            messages.warning(
+                request,
+                _("Saved in this browser only: the platform could not store them right now. %(reason)s")
+                % {"reason": upstream_message(failure)},
+            )
+        elif upstream:
+            messages.success(request, _("Language and theme saved in your account; they follow you to any browser."))
+        else:
+            messages.success(request, _("Language and theme saved in this browser (the platform does not keep them)."))
+    response: HttpResponse = (
+        HttpResponseClientRefresh() if request.htmx else HttpResponseRedirect(reverse("accounts:profile"))
+    )
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=request.is_secure(),
+    )
+    response.set_cookie(
+        THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+    )
+    return response

@@ -1,0 +1,323 @@
+"""Authentication: email, password, two-factor authentication and account deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import segno
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts import services
+from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.forms import AccountDeletionForm, PasswordChangeForm, ProfileFieldForm, TfaCodeForm
+from accounts.http import AuthenticatedRequest, signin_required
+from accounts.profile_views import editing_form, inline_field
+from dashboard import concurrency
+from dashboard.upstream import errors
+from dashboard.upstream.account import TfaStatus
+from dashboard.upstream.types import User
+
+PASSWORD_FIELDS = {"password": "new_password", "password_confirmation": "new_password_confirmation"}
+
+
+@dataclass
+class TfaSection:
+    """What the 2FA card shows: its state, or the enrolment step, or the recovery codes once."""
+
+    status: TfaStatus | None = None
+    error: errors.UpstreamError | None = None
+    uri: str | None = None
+    form: TfaCodeForm | None = None
+    recovery_codes: list[str] = field(default_factory=list)
+    notice: str | None = None
+    pending: bool = False
+
+    @property
+    def secret(self) -> str:
+        values = parse_qs(urlsplit(self.uri or "").query).get("secret", [""])
+        raw = values[0]
+        return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+    @property
+    def qr_svg(self) -> str:
+        if not self.uri:
+            return ""
+        svg = segno.make(self.uri, error="m").svg_inline(
+            scale=5, border=4, dark="#000", light="#fff", title=_("QR code to scan with your authenticator app")
+        )
+        return mark_safe(svg)  # noqa: S308 - segno's own SVG markup; the title is ours, the URI is encoded
+
+    @property
+    def recovery_text(self) -> str:
+        return "\n".join(self.recovery_codes) + "\n"
+
+
+@dataclass
+class DeletionSection:
+    check: services.OwnedApps | None
+    form: AccountDeletionForm
+    error: str | None = None
+
+
+def _tfa_form(*, allow_recovery: bool = False, data: object = None) -> TfaCodeForm:
+    return TfaCodeForm(data, allow_recovery=allow_recovery, prefix="tfa")  # type: ignore[arg-type]
+
+
+def render_authentication(
+    request: AuthenticatedRequest,
+    *,
+    field_form: ProfileFieldForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    password_notice: str | None = None,
+    tfa: TfaSection | None = None,
+    deletion_form: AccountDeletionForm | None = None,
+    deletion_error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = services.current_user_future(request).result()
+    reads = {"apps": lambda: services.owned_apps(request, user=user)}
+    if tfa is None:
+        reads["tfa"] = lambda: services.tfa_status(request)
+    results = concurrency.gather(**reads)
+    for result in results.values():
+        if isinstance(result, errors.Unauthorized):
+            raise result
+    if tfa is None:
+        tfa = _tfa_section(request, results["tfa"])
+    check = results["apps"]
+    if isinstance(check, Exception):
+        check = services.OwnedApps(apps=[], regions=[], failed_regions=[], error=_as_upstream(check))
+    context = {
+        "user": user,
+        "email": inline_field(user, "email", "authentication", form=editing_form(request, user, "email", field_form)),
+        "password_form": password_form or PasswordChangeForm(identity=(user.username, user.email)),
+        "password_notice": password_notice,
+        "tfa": tfa,
+        "deletion": DeletionSection(
+            check=check,
+            form=deletion_form or AccountDeletionForm(username=user.username),
+            error=deletion_error,
+        ),
+    }
+    return render(request, "accounts/authentication.html", context, status=status)
+
+
+def _as_upstream(exc: Exception) -> errors.UpstreamError:
+    return exc if isinstance(exc, errors.UpstreamError) else errors.Unavailable(str(exc))
+
+
+def _tfa_section(request: AuthenticatedRequest, result: object) -> TfaSection:
+    if isinstance(result, Exception):
+        return TfaSection(error=_as_upstream(result))
+    assert isinstance(result, TfaStatus)
+    pending = not result.enabled and services.tfa_pending_uri(request) is not None
+    return TfaSection(status=result, form=_tfa_form(allow_recovery=True) if result.enabled else None, pending=pending)
+
+
+@require_GET
+@signin_required
+def authentication(request: AuthenticatedRequest) -> HttpResponse:
+    return render_authentication(request)
+
+
+@require_POST
+@signin_required
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
+    user = services.current_user_future(request).result()
+    form = PasswordChangeForm(request.POST, identity=(user.username, user.email))
+    failure: errors.UpstreamError | None = None
+    if not user.has_password:
+        form.is_valid()
+        form.add_error(None, _("This account was created with GitHub and has no password to change here."))
+    elif form.is_valid():
+        try:
+            services.password_change(
+                request,
+                current=form.cleaned_data["current_password"],
+                new=form.cleaned_data["new_password"],
+                confirmation=form.cleaned_data["new_password_confirmation"],
+            )
+        except errors.Unauthorized:
+            raise
+        except errors.ValidationFailed as exc:
+            add_upstream_errors(form, exc, PASSWORD_FIELDS)
+            failure = exc
+        except errors.UpstreamError as exc:
+            form.add_error(None, upstream_message(exc))
+            failure = exc
+        else:
+            notice = success(request, _("Your password was changed. Use the new one next time you sign in."))
+            if not request.htmx:
+                return HttpResponseRedirect(reverse("accounts:authentication") + "#password")
+            fresh = PasswordChangeForm(identity=(user.username, user.email))
+            context = {"user": user, "password_form": fresh, "password_notice": notice}
+            return render(request, "accounts/authentication.html#password", context)
+    status = failure_status(request, failure)
+    if request.htmx:
+        context = {"user": user, "password_form": form}
+        return render(request, "accounts/authentication.html#password", context, status=status)
+    return render_authentication(request, password_form=form, status=status)
+
+
+def _tfa_response(request: AuthenticatedRequest, tfa: TfaSection, status: int = 200) -> HttpResponse:
+    if request.htmx:
+        return render(request, "accounts/authentication.html#tfa", {"tfa": tfa}, status=status)
+    return render_authentication(request, tfa=tfa, status=status)
+
+
+@never_cache
+@require_POST
+@signin_required
+def tfa_enable(request: AuthenticatedRequest) -> HttpResponse:
+    """Start enrolment: the QR code and the secret appear in this response, and nowhere else."""
+    try:
+        uri = services.tfa_start(request)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        status = _status_or_none(request)
+        message = _("2FA is already on for this account.") if _already_on(exc) else upstream_message(exc)
+        return _tfa_response(request, TfaSection(status=status, notice=message), failure_status(request, exc))
+    tfa = TfaSection(status=TfaStatus(enabled=False, provider="totp"), uri=uri, form=_tfa_form())
+    return _tfa_response(request, tfa)
+
+
+def _status_or_none(request: AuthenticatedRequest) -> TfaStatus | None:
+    try:
+        return services.tfa_status(request)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError:
+        return None
+
+
+def _already_on(exc: errors.UpstreamError) -> bool:
+    return isinstance(exc, errors.ValidationFailed) and "tfa" in exc.errors
+
+
+@never_cache
+@require_POST
+@signin_required
+def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """Confirm with a code; the recovery codes are in this response, once."""
+    uri = services.tfa_pending_uri(request)
+    if uri is None:
+        notice = _("The set-up expired or was finished elsewhere. Start again.")
+        return _tfa_response(request, TfaSection(status=_status_or_none(request), notice=notice), 409)
+    form = _tfa_form(data=request.POST)
+    failure: errors.UpstreamError | None = None
+    if form.is_valid():
+        try:
+            activation = services.tfa_confirm(request, code=form.cleaned_data["code"])
+        except errors.Unauthorized:
+            raise
+        except errors.ValidationFailed as exc:
+            failure = exc
+            if "attempt" in exc.errors:
+                form.add_error(
+                    "code", _("This code is not valid. Check your phone's clock, then type the current code.")
+                )
+            else:
+                form.add_error(None, upstream_message(exc))
+        except errors.UpstreamError as exc:
+            failure = exc
+            form.add_error(None, upstream_message(exc))
+        else:
+            tfa = TfaSection(
+                status=TfaStatus(enabled=True, provider="totp"),
+                recovery_codes=activation.recovery_codes,
+                form=_tfa_form(allow_recovery=True),
+                notice=success(request, _("Two-factor authentication is on.")),
+            )
+            return _tfa_response(request, tfa)
+    tfa = TfaSection(status=TfaStatus(enabled=False, provider="totp"), uri=uri, form=form)
+    return _tfa_response(request, tfa, failure_status(request, failure))
+
+
+@require_POST
+@signin_required
+def tfa_cancel(request: AuthenticatedRequest) -> HttpResponse:
+    services.tfa_cancel(request)
+    if request.htmx:
+        return _tfa_response(request, TfaSection(status=_status_or_none(request)))
+    return HttpResponseRedirect(reverse("accounts:authentication") + "#tfa")
+
+
+@require_POST
+@signin_required
+def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
+    form = _tfa_form(allow_recovery=True, data=request.POST)
+    failure: errors.UpstreamError | None = None
+    if form.is_valid():
+        try:
+            services.tfa_turn_off(request, code=form.cleaned_data["code"])
+        except errors.Unauthorized:
+            raise
+        except errors.ValidationFailed as exc:
+            failure = exc
+            if "attempt" in exc.errors:
+                form.add_error("code", _("This code is not valid. Type the current code, or an unused recovery code."))
+            elif "tfa" in exc.errors:
+                form.add_error(None, _("2FA is already off for this account."))
+            else:
+                form.add_error(None, upstream_message(exc))
+        except errors.UpstreamError as exc:
+            failure = exc
+            form.add_error(None, upstream_message(exc))
+        else:
+            notice = success(request, _("Two-factor authentication is off. Sign-in now asks only for your password."))
+            if not request.htmx:
+                return HttpResponseRedirect(reverse("accounts:authentication") + "#tfa")
+            return _tfa_response(request, TfaSection(status=TfaStatus(enabled=False, provider=None), notice=notice))
+    tfa = TfaSection(status=TfaStatus(enabled=True, provider="totp"), form=form)
+    return _tfa_response(request, tfa, failure_status(request, failure))
+
+
+@require_POST
+@signin_required
+def account_delete(request: AuthenticatedRequest) -> HttpResponse:
+    """Checks owned apps again on the server (the page may be stale), then deletes and says goodbye."""
+    user: User = services.current_user_future(request).result()
+    form = AccountDeletionForm(request.POST, username=user.username)
+    error: str | None = None
+    status = 200
+    check: services.OwnedApps | None = None
+    if form.is_valid():
+        check = services.owned_apps(request, user=user)
+        if not check.complete:
+            error = _("Deletion is not possible right now: the apps of every region could not be checked.")
+            status = 503
+        elif check.apps:
+            error = _("Your account still owns apps. Delete them or transfer them first.")
+            status = 409
+        else:
+            try:
+                services.account_delete(request)
+            except errors.Unauthorized:
+                raise
+            except errors.UpstreamError as exc:
+                error = upstream_message(exc)
+                status = failure_status(request, exc)
+            else:
+                goodbye = reverse("accounts:goodbye")
+                return HttpResponseClientRedirect(goodbye) if request.htmx else HttpResponseRedirect(goodbye)
+    else:
+        status = 400
+    if request.htmx:
+        check = check or services.owned_apps(request, user=user)
+        deletion = DeletionSection(check=check, form=form, error=error)
+        return render(request, "accounts/authentication.html#deletion", {"user": user, "deletion": deletion})
+    return render_authentication(request, deletion_form=form, deletion_error=error, status=status)
+
+
+@require_GET
+def goodbye(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/goodbye.html")

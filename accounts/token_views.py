@@ -1,0 +1,186 @@
+"""API tokens: list (marking this session's own), create, renew and delete. A secret appears only
+in the response to the request that produced it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import services
+from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.forms import ApiTokenForm
+from accounts.http import AuthenticatedRequest, signin_required
+from accounts.middleware import signin_redirect
+from dashboard.upstream import errors
+from dashboard.upstream.types import CreatedToken, Token
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    token: Token
+    is_session: bool
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    action: str  # "renew" or "delete"
+    row: TokenRow
+
+
+@dataclass(frozen=True)
+class ShownSecret:
+    created: CreatedToken
+    renewed: bool
+
+    def __repr__(self) -> str:
+        return f"ShownSecret(token={self.created.token.id}, renewed={self.renewed})"
+
+
+def render_tokens(
+    request: AuthenticatedRequest,
+    *,
+    form: ApiTokenForm | None = None,
+    secret: ShownSecret | None = None,
+    confirm: Confirmation | None = None,
+    confirm_error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    load_error: errors.UpstreamError | None = None
+    try:
+        tokens = services.api_tokens(request)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        tokens, load_error = [], exc
+    own = services.session_token_id(request)
+    context = {
+        "rows": [TokenRow(token, token.id == own) for token in tokens],
+        "session_token_known": own is not None,
+        "load_error": load_error,
+        "form": form or ApiTokenForm(),
+        "secret": secret,
+        "confirm": confirm,
+        "confirm_error": confirm_error,
+        "notice": notice,
+    }
+    template = "accounts/api_tokens.html#tokens" if request.htmx else "accounts/api_tokens.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@signin_required
+def api_tokens(request: AuthenticatedRequest) -> HttpResponse:
+    return render_tokens(request)
+
+
+@never_cache
+@require_POST
+@signin_required
+def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    failure: errors.UpstreamError | None = None
+    if form.is_valid():
+        try:
+            created = services.api_token_add(request, name=form.cleaned_data["name"])
+        except errors.Unauthorized:
+            raise
+        except errors.ValidationFailed as exc:
+            add_upstream_errors(form, exc)
+            failure = exc
+        except errors.UpstreamError as exc:
+            form.add_error(None, upstream_message(exc))
+            failure = exc
+        else:
+            # No redirect: the secret is shown in this response, once, and never stored here.
+            return render_tokens(request, secret=ShownSecret(created, renewed=False))
+    return render_tokens(request, form=form, status=failure_status(request, failure))
+
+
+def _row(request: AuthenticatedRequest, token_id: str) -> TokenRow | None:
+    own = services.session_token_id(request)
+    for token in services.api_tokens(request):
+        if token.id == token_id:
+            return TokenRow(token, token.id == own)
+    return None
+
+
+def _gone(request: AuthenticatedRequest) -> HttpResponse:
+    notice = success(request, _("This API token is already gone."))
+    if not request.htmx:
+        return HttpResponseRedirect(reverse("accounts:api_tokens"))
+    return render_tokens(request, notice=notice)
+
+
+def _confirmation_row(request: AuthenticatedRequest, token_id: str) -> TokenRow | HttpResponse:
+    try:
+        row = _row(request, token_id)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        return render_tokens(request, status=failure_status(request, exc))
+    return _gone(request) if row is None else row
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@signin_required
+def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
+    """GET: the confirmation; POST: renew and show the new secret once."""
+    row = _confirmation_row(request, token_id)
+    if isinstance(row, HttpResponse):
+        return row
+    if request.method == "GET":
+        return render_tokens(request, confirm=Confirmation("renew", row))
+    try:
+        renewed = services.api_token_renew(request, token_id=token_id)
+    except errors.Unauthorized:
+        raise
+    except errors.NotFound:
+        return _gone(request)
+    except errors.UpstreamError as exc:
+        return render_tokens(
+            request,
+            confirm=Confirmation("renew", row),
+            confirm_error=upstream_message(exc),
+            status=failure_status(request, exc),
+        )
+    return render_tokens(request, secret=ShownSecret(renewed, renewed=True))
+
+
+@require_http_methods(["GET", "POST"])
+@signin_required
+def api_token_delete(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
+    """GET: the confirmation (warning when it is this session's token); POST: delete it."""
+    row = _confirmation_row(request, token_id)
+    if isinstance(row, HttpResponse):
+        return row
+    if request.method == "GET":
+        return render_tokens(request, confirm=Confirmation("delete", row))
+    try:
+        own = services.api_token_remove(request, token_id=token_id)
+    except errors.Unauthorized:
+        raise
+    except errors.NotFound:
+        return _gone(request)
+    except errors.UpstreamError as exc:
+        return render_tokens(
+            request,
+            confirm=Confirmation("delete", row),
+            confirm_error=upstream_message(exc),
+            status=failure_status(request, exc),
+        )
+    if own:
+        return signin_redirect(
+            request, _("You deleted the API token this session used, so you are signed out. Sign in again.")
+        )
+    notice = success(request, _("API token “%(name)s” deleted. It no longer works.") % {"name": row.token.name})
+    if not request.htmx:
+        return HttpResponseRedirect(reverse("accounts:api_tokens"))
+    return render_tokens(request, notice=notice)
