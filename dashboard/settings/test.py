@@ -24,7 +24,8 @@ DATABASES = {
         "NAME": str(VAR_DIR / "test.sqlite3"),
         "OPTIONS": {"timeout": 30},
         # A file, not memory: the live server answers upstream calls from its own threads.
-        "TEST": {"NAME": str(VAR_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3")},
+        # One file per test process, so parallel runs never share (or delete) each other's database.
+        "TEST": {"NAME": str(VAR_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}.sqlite3")},
     }
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
