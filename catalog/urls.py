@@ -1,4 +1,10 @@
 from django.urls import path
 
+from catalog import views
+
 app_name = "catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("catalog/", views.catalog_page, name="catalog"),
+    path("catalog/estimate/", views.estimator, name="estimator"),
+    path("referrals/", views.referrals_page, name="referrals"),
+]

@@ -1,0 +1,223 @@
+"""Where the catalog and referral pages get their data.
+
+The catalog is public: categories, providers and the standard sizes are fetched *anonymously* and
+cached for ``CATALOG_CACHE_SECONDS``, shared by every visitor. A signed-in person's sizes can
+include sizes enabled for their account only, so that list is fetched with their bearer and cached
+under their user id, never in the shared entries. A page view therefore costs no upstream call
+while the cache is warm.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts import session as account_session
+from accounts.services import current_user_future
+from dashboard import concurrency
+from dashboard.money import Money
+from dashboard.upstream import catalog, errors, parse, referrals
+from dashboard.upstream.catalog import AddonCategory, AddonProvider, ContainerSize
+
+T = TypeVar("T")
+
+CACHE_VERSION = "v1"
+PUBLIC_CATEGORIES_KEY = f"catalog:{CACHE_VERSION}:public:categories"
+PUBLIC_PROVIDERS_KEY = f"catalog:{CACHE_VERSION}:public:providers"
+PUBLIC_SIZES_KEY = f"catalog:{CACHE_VERSION}:public:sizes"
+
+# When an entry expires, one thread per key asks the upstream; the others wait for its answer
+# instead of all asking at once. Striped locks keep the memory bounded whatever the user count.
+_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def account_sizes_key(user_id: str) -> str:
+    return f"catalog:{CACHE_VERSION}:user:{user_id}:sizes"
+
+
+def _lock_for(key: str) -> threading.Lock:
+    return _LOCKS[zlib.crc32(key.encode()) % len(_LOCKS)]
+
+
+def _cached(key: str, fetch: Callable[[], T]) -> T:
+    value: T | None = cache.get(key)
+    if value is not None:
+        return value
+    with _lock_for(key):
+        value = cache.get(key)
+        if value is None:
+            value = fetch()
+            cache.set(key, value, settings.CATALOG_CACHE_SECONDS)
+    return value
+
+
+def public_categories() -> list[AddonCategory]:
+    return _cached(PUBLIC_CATEGORIES_KEY, lambda: catalog.addon_category_list(auth=None))
+
+
+def public_providers() -> list[AddonProvider]:
+    return _cached(PUBLIC_PROVIDERS_KEY, lambda: catalog.addon_provider_list(auth=None))
+
+
+def public_sizes() -> list[ContainerSize]:
+    return _cached(PUBLIC_SIZES_KEY, lambda: catalog.container_size_list(auth=None))
+
+
+def account_sizes(request: HttpRequest, user_id: str) -> list[ContainerSize]:
+    auth = account_session.SessionAuth(request.session)
+    return _cached(account_sizes_key(user_id), lambda: catalog.container_size_list(auth=auth))
+
+
+@dataclass(frozen=True)
+class CategoryTab:
+    slug: str
+    category: AddonCategory
+    providers: list[AddonProvider]
+
+
+@dataclass(frozen=True)
+class CatalogData:
+    """Everything the catalog pages show; a part the upstream could not give carries its error."""
+
+    signed_in: bool
+    categories: list[AddonCategory] = field(default_factory=list)
+    providers: list[AddonProvider] = field(default_factory=list)
+    providers_error: errors.UpstreamError | None = None
+    sizes: list[ContainerSize] = field(default_factory=list)
+    sizes_error: errors.UpstreamError | None = None
+    # Signed in, but the account's own sizes could not be read: the standard ones are shown.
+    account_sizes_missing: bool = False
+    account_size_ids: frozenset[str] = frozenset()
+
+
+def catalog_data(request: HttpRequest) -> CatalogData:
+    """Categories, providers and sizes, from the cache or (concurrently) from the upstream."""
+    current = account_session.account(request.session)
+    calls: dict[str, Callable[[], Any]] = {
+        "categories": public_categories,
+        "providers": public_providers,
+        "sizes": public_sizes,
+    }
+    if current is not None:
+        user_id = current.user_id
+        calls["account_sizes"] = lambda: account_sizes(request, user_id)
+    results = concurrency.gather(**calls)
+    own = results.get("account_sizes")
+    if isinstance(own, errors.Unauthorized):
+        raise own  # the session is over: the middleware sends the person to sign in again
+    categories = results["categories"]
+    providers = results["providers"]
+    public = results["sizes"]
+    sizes: list[ContainerSize] | BaseException = public
+    account_sizes_missing = False
+    account_size_ids: frozenset[str] = frozenset()
+    if current is not None:
+        if isinstance(own, list):
+            sizes = own
+            if isinstance(public, list):
+                account_size_ids = frozenset(s.id for s in own) - {s.id for s in public}
+        else:
+            account_sizes_missing = isinstance(public, list)
+    return CatalogData(
+        signed_in=current is not None,
+        categories=_value(categories, []),
+        providers=_value(providers, []),
+        providers_error=_error(providers),
+        sizes=_value(sizes, []),
+        sizes_error=_error(sizes),
+        account_sizes_missing=account_sizes_missing,
+        account_size_ids=account_size_ids,
+    )
+
+
+def _value(result: Any, default: T) -> T:
+    return default if isinstance(result, BaseException) else result  # type: ignore[no-any-return]
+
+
+def _error(result: Any) -> errors.UpstreamError | None:
+    if isinstance(result, errors.UpstreamError):
+        return result
+    if isinstance(result, BaseException):
+        raise result
+    return None
+
+
+def _same_category(a: AddonCategory, b: AddonCategory) -> bool:
+    # The published examples give one category two ids (§8.8): the name decides when ids differ.
+    return a.id == b.id or a.name.casefold() == b.name.casefold()
+
+
+def category_tabs(categories: list[AddonCategory], providers: list[AddonProvider]) -> list[CategoryTab]:
+    """One tab per category that has providers, by position; categories only named inside a
+    provider get a tab too."""
+    known = list(categories)
+    for provider in providers:
+        if provider.category and not any(_same_category(provider.category, c) for c in known):
+            known.append(provider.category)
+    known.sort(key=lambda c: (c.position, c.name))
+    tabs: list[CategoryTab] = []
+    slugs: set[str] = set()
+    for category in known:
+        members = [p for p in providers if p.category and _same_category(p.category, category)]
+        if not members:
+            continue
+        slug = slugify(category.name) or category.id
+        if slug in slugs:
+            slug = category.id
+        slugs.add(slug)
+        tabs.append(CategoryTab(slug=slug, category=category, providers=members))
+    return tabs
+
+
+def selected_tab(tabs: list[CategoryTab], wanted: str) -> CategoryTab | None:
+    """The tab named in ``?category=`` (its slug, or the category id)."""
+    for tab in tabs:
+        if wanted in (tab.slug, tab.category.id):
+            return tab
+    return None
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    url: str | None
+    clicks: int
+    signups: int
+    amount_earned: Money
+    mailto: str | None
+
+
+def referral_mailto(url: str) -> str:
+    """A ready-to-send invitation email; the person picks the recipients in their mail app."""
+    subject = _("An invitation to try Scalingo")
+    body = _(
+        "Hello,\n\nI host my applications on Scalingo, a platform to deploy and run web apps. "
+        "You can create your account with my invitation link:\n\n%(url)s\n"
+    ) % {"url": url}
+    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
+def referral_page(request: HttpRequest) -> ReferralPage:
+    """The stats from ``/account/referrals/stats``; the link falls back to the user's own."""
+    auth = account_session.SessionAuth(request.session)
+    user_future = current_user_future(request)
+    stats = referrals.referral_stats(auth=auth)
+    url = stats.url
+    if url is None:
+        url = parse.protocol_relative(user_future.result().referral_url)
+    return ReferralPage(
+        url=url,
+        clicks=stats.clicks,
+        signups=stats.signups,
+        amount_earned=stats.amount_earned,
+        mailto=referral_mailto(url) if url else None,
+    )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.http import AuthenticatedRequest, signin_required
+from catalog import estimator as price_estimator
+from catalog import services
+from dashboard.summary import LazyAccountSummary
+
+
+def _fragment(request: HttpRequest) -> bool:
+    """An htmx request gets only the fragment it swaps, except when htmx restores history."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _start_account_summary(request: HttpRequest, data: services.CatalogData) -> None:
+    # A signed-in person sees the account banner on full pages, as on every other page.
+    if data.signed_in and not _fragment(request):
+        request.account_summary = LazyAccountSummary(request)  # type: ignore[attr-defined]
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@cache_control(private=True)
+def catalog_page(request: HttpRequest) -> HttpResponse:
+    data = services.catalog_data(request)
+    _start_account_summary(request, data)
+    tabs = services.category_tabs(data.categories, data.providers)
+    wanted = request.GET.get("category", "").strip()
+    selected = services.selected_tab(tabs, wanted) if wanted else None
+    context = {
+        "data": data,
+        "tabs": tabs,
+        "selected": selected,
+        "unknown_category": bool(wanted) and selected is None,
+        "providers": selected.providers if selected else data.providers,
+        "signin_url": reverse("accounts:signin") + "?" + urlencode({"next": request.get_full_path()}),
+    }
+    template = "catalog/catalog.html#addons" if _fragment(request) else "catalog/catalog.html"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@cache_control(private=True)
+def estimator(request: HttpRequest) -> HttpResponse:
+    data = services.catalog_data(request)
+    _start_account_summary(request, data)
+    estimate = price_estimator.estimate(request.GET, data.sizes, data.providers)
+    path = reverse("catalog:estimator") + (f"?{estimate.query}" if estimate.query else "")
+    context = {"data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}
+    if _fragment(request):
+        response = render(request, "catalog/estimator.html#estimate-update", context)
+        response["HX-Replace-Url"] = path
+        return response
+    return render(request, "catalog/estimator.html", context)
+
+
+@never_cache
+@require_GET
+@signin_required
+def referrals_page(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "catalog/referrals.html", {"referral": services.referral_page(request)})
