@@ -151,3 +151,15 @@ def format_number(value: Decimal | int | float, language: str | None, *, digits:
             decimal_quantization=False,
         )
     return format_decimal(value, locale=locale)
+
+
+def plain_amount(value: Money) -> str:
+    """A rounded amount with a dot and two decimals, whatever the language: CSV files ("1234.50")."""
+    return f"{value.rounded().amount:.2f}"
+
+
+def change_ratio(before: Money, after: Money) -> Decimal | None:
+    """Relative change from ``before`` to ``after`` (0.25 = +25 %), or None when ``before`` is zero."""
+    if before.amount == 0:
+        return None
+    return (after.amount - before.amount) / abs(before.amount)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import httpx
+
 from dashboard.money import Money
 
 from . import errors, parse
@@ -412,17 +414,29 @@ def invoice_download_url(*, auth: Auth, invoice_id: str) -> str:
 
 @contextmanager
 def invoice_pdf_stream(*, auth: Auth, url: str, chunk_size: int = 64 * 1024) -> Iterator[Iterator[bytes]]:
-    """The PDF's bytes, as an iterator of chunks, valid inside the ``with`` block."""
+    """The PDF's bytes, as an iterator of chunks, valid inside the ``with`` block. A failure while
+    reading raises an ``UpstreamError`` like any other call."""
     with stream_get(url, auth=auth) as response:
-        yield response.iter_bytes(chunk_size)
+        yield _chunks(response, chunk_size)
 
 
-def usage_get(*, auth: Auth, date_from: date | None, date_to: date | None) -> list[AppUsage]:
+def _chunks(response: httpx.Response, chunk_size: int) -> Iterator[bytes]:
+    try:
+        yield from response.iter_bytes(chunk_size)
+    except httpx.TimeoutException as exc:
+        raise errors.UpstreamTimeout("The invoice download stopped answering.") from exc
+    except httpx.TransportError as exc:
+        raise errors.UpstreamConnectionError("The invoice download was interrupted.") from exc
+
+
+def usage_get(
+    *, auth: Auth, date_from: date | None, date_to: date | None, api_url: str | None = None
+) -> list[AppUsage]:
     """``GET /account/usage`` for ``[date_from, date_to)`` (the upstream excludes ``to``)."""
     params = {}
     if date_from is not None:
         params["from"] = date_from.isoformat()
     if date_to is not None:
         params["to"] = date_to.isoformat()
-    reply = call("GET", Host.REGIONAL, "/account/usage", params=params, auth=auth)
+    reply = call("GET", Host.REGIONAL, "/account/usage", params=params, auth=auth, api_url=api_url)
     return usage_from(reply.body)

@@ -1,0 +1,736 @@
+"""Where the billing pages get their data: cached per user, combined, checked and exported.
+
+Team admins: the platform has no "team admin" role (upstream-api.md has none), so the reports
+(CSV export, yearly ZIP of PDFs, spend chart, month-over-month movers) are open to every signed-in
+account. Whoever can read the invoices through the API can read them here; nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import logging
+import math
+import tempfile
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dashboard import concurrency
+from dashboard.money import Money, change_ratio, plain_amount, vat_on
+from dashboard.upstream import account as upstream_account
+from dashboard.upstream import billing as upstream
+from dashboard.upstream import errors
+from dashboard.upstream.parse import Page, Pagination
+
+logger = logging.getLogger("dashboard.billing")
+
+T = TypeVar("T")
+
+# The upstream answers at most this many invoices per page (sandbox: 100; the real maximum is
+# undocumented, so stay at a value every paginated Scalingo endpoint accepts).
+INVOICES_PER_UPSTREAM_PAGE = 50
+PER_PAGE_CHOICES = (10, 20, 50)
+DEFAULT_PER_PAGE = 20
+CACHE_NAMES = ("profile", "invoices", "regions")
+
+
+# Per-user cache -------------------------------------------------------------------------------
+
+
+def _auth(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _user_id(request: HttpRequest) -> str:
+    return request.account.user_id  # type: ignore[attr-defined,no-any-return]
+
+
+def _key(request: HttpRequest, name: str) -> str:
+    return f"billing:{_user_id(request)}:{name}"
+
+
+def _cached(request: HttpRequest, name: str, fetch: Callable[[], T]) -> T:
+    """One user's read, reused for a few seconds by that user only (the key holds the user id)."""
+    key = _key(request, name)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit[0]  # type: ignore[no-any-return]
+    value = fetch()
+    cache.set(key, (value,), settings.UPSTREAM_READ_CACHE_SECONDS)
+    return value
+
+
+def forget(request: HttpRequest) -> None:
+    """Drop this user's cached billing reads (after a write)."""
+    cache.delete_many([_key(request, name) for name in CACHE_NAMES])
+
+
+# Profile ---------------------------------------------------------------------------------------
+
+
+def billing_profile(request: HttpRequest) -> upstream.BillingProfile | None:
+    return _cached(request, "profile", lambda: upstream.billing_profile_get(auth=_auth(request)))
+
+
+def billing_profile_save(
+    request: HttpRequest, *, profile: upstream.BillingProfile | None, fields: dict[str, Any]
+) -> upstream.BillingProfile:
+    """Create the profile, or update the existing one, through the BILLING host."""
+    try:
+        if profile is None:
+            saved = upstream.billing_profile_create(auth=_auth(request), fields=fields)
+        else:
+            saved = upstream.billing_profile_update(auth=_auth(request), profile_id=profile.id, fields=fields)
+    finally:
+        forget(request)
+    logger.info("billing profile saved", extra={"action": "billing-profile-save", "user_id": _user_id(request)})
+    return saved
+
+
+def card_expiry_state(profile: upstream.BillingProfile | None, today: date) -> str | None:
+    """``expired``, ``expires_this_month`` or None, for the card of the profile."""
+    if profile is None or profile.stripe is None or profile.stripe.card_exp is None:
+        return None
+    expiry = profile.stripe.card_exp
+    if (expiry.year, expiry.month) < (today.year, today.month):
+        return "expired"
+    if (expiry.year, expiry.month) == (today.year, today.month):
+        return "expires_this_month"
+    return None
+
+
+# Operations ------------------------------------------------------------------------------------
+
+
+def operations_page(request: HttpRequest, *, page: int, per_page: int) -> Page[upstream.BillingOperation]:
+    return _cached(
+        request,
+        f"operations:{page}:{per_page}",
+        lambda: upstream.billing_operation_list(auth=_auth(request), page=page, per_page=per_page),
+    )
+
+
+# Invoices --------------------------------------------------------------------------------------
+
+
+def _fetch_all_invoices(auth: Any) -> list[upstream.Invoice]:
+    first = upstream.invoice_list(auth=auth, page=1, per_page=INVOICES_PER_UPSTREAM_PAGE)
+    invoices = list(first.items)
+    rest = range(2, first.pagination.total_pages + 1)
+    if rest:
+        results = concurrency.gather(
+            **{
+                f"p{n}": (lambda n=n: upstream.invoice_list(auth=auth, page=n, per_page=INVOICES_PER_UPSTREAM_PAGE))
+                for n in rest
+            }
+        )
+        for n in rest:
+            result = results[f"p{n}"]
+            if isinstance(result, Exception):
+                raise result
+            invoices.extend(result.items)
+    unique = OrderedDict((invoice.id, invoice) for invoice in invoices)
+    return sorted(unique.values(), key=lambda i: (i.billing_month or date.min, i.invoice_number), reverse=True)
+
+
+def all_invoices(request: HttpRequest) -> list[upstream.Invoice]:
+    """Every invoice, newest month first. The upstream has no filters, so the dashboard filters;
+    a monthly invoice makes this a few dozen rows even for old accounts."""
+    auth = _auth(request)
+    return _cached(request, "invoices", lambda: _fetch_all_invoices(auth))
+
+
+def all_invoices_future(request: HttpRequest) -> Future[list[upstream.Invoice]]:
+    """One fetch per request, shared by the account banner and the page."""
+    future: Future[list[upstream.Invoice]] | None = getattr(request, "_all_invoices_future", None)
+    if future is None:
+        future = concurrency.submit(all_invoices, request)
+        request._all_invoices_future = future  # type: ignore[attr-defined]
+    return future
+
+
+def invoice(request: HttpRequest, invoice_id: str) -> upstream.Invoice:
+    return _cached(
+        request, f"invoice:{invoice_id}", lambda: upstream.invoice_get(auth=_auth(request), invoice_id=invoice_id)
+    )
+
+
+def invoices_needing_action(
+    invoices: Iterable[upstream.Invoice],
+) -> tuple[list[upstream.Invoice], list[upstream.Invoice]]:
+    """(failed, new): failed ones must be paid now; new ones will be charged automatically."""
+    items = list(invoices)
+    return [i for i in items if i.state == "failed"], [i for i in items if i.state == "new"]
+
+
+@dataclass(frozen=True)
+class InvoiceFilter:
+    state: str = ""
+    month_from: date | None = None
+    month_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.state or self.month_from or self.month_to)
+
+    def matches(self, invoice: upstream.Invoice) -> bool:
+        if self.state and invoice.state != self.state:
+            return False
+        month = invoice.billing_month
+        if self.month_from and (month is None or month < self.month_from):
+            return False
+        return not (self.month_to and (month is None or month > self.month_to))
+
+
+def filter_invoices(invoices: Iterable[upstream.Invoice], criteria: InvoiceFilter) -> list[upstream.Invoice]:
+    return [invoice for invoice in invoices if criteria.matches(invoice)]
+
+
+def paginate(rows: list[T], *, page: int, per_page: int) -> Page[T]:
+    """A page of rows already in memory; a page past the end shows the last one."""
+    total_pages = max(1, math.ceil(len(rows) / per_page))
+    current = min(max(page, 1), total_pages)
+    start = (current - 1) * per_page
+    return Page(
+        items=rows[start : start + per_page],
+        pagination=Pagination(
+            current_page=current,
+            total_pages=total_pages,
+            total_count=len(rows),
+            previous_page=current - 1 if current > 1 else None,
+            next_page=current + 1 if current < total_pages else None,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AppGroup:
+    app: str
+    items: tuple[upstream.DetailedItem, ...]
+    subtotal: Money
+
+
+@dataclass(frozen=True)
+class InvoiceCheck:
+    """What the invoice says against what its lines add up to."""
+
+    items_total: Money
+    expected_vat: Money
+    groups: tuple[AppGroup, ...]
+    detailed_total: Money
+
+    items_match: bool
+    vat_match: bool
+
+    @property
+    def consistent(self) -> bool:
+        return self.items_match and self.vat_match
+
+
+def invoice_check(invoice: upstream.Invoice) -> InvoiceCheck:
+    items_total = sum((item.price for item in invoice.items), Money.zero())
+    expected_vat = vat_on(invoice.total_price, invoice.vat_rate)
+    grouped: dict[str, list[upstream.DetailedItem]] = OrderedDict()
+    for item in invoice.detailed_items:
+        grouped.setdefault(item.app, []).append(item)
+    groups = tuple(
+        AppGroup(app=app, items=tuple(rows), subtotal=sum((r.price for r in rows), Money.zero()))
+        for app, rows in sorted(grouped.items())
+    )
+    # A one-cent tolerance on VAT: the upstream rounds it once, on the total.
+    vat_gap = abs((invoice.total_price + expected_vat - invoice.total_price_with_vat).amount)
+    return InvoiceCheck(
+        items_total=items_total,
+        expected_vat=expected_vat,
+        groups=groups,
+        detailed_total=sum((g.subtotal for g in groups), Money.zero()),
+        items_match=items_total.rounded() == invoice.total_price.rounded(),
+        vat_match=vat_gap <= Decimal("0.01"),
+    )
+
+
+def invoice_filename(invoice: upstream.Invoice) -> str:
+    safe = "".join(c for c in invoice.invoice_number if c.isalnum() or c in "-_.") or invoice.id
+    return f"invoice-{safe}.pdf"
+
+
+def _download_key(request: HttpRequest, invoice_id: str) -> str:
+    return _key(request, f"download:{invoice_id}")
+
+
+def invoice_pdf_location(request: HttpRequest, invoice_id: str) -> str:
+    """Resolve the download endpoint's 302; kept a minute so the browser's follow-up GET (after an
+    htmx click) streams without asking again."""
+    key = _download_key(request, invoice_id)
+    location: str | None = cache.get(key)
+    if location is None:
+        location = upstream.invoice_download_url(auth=_auth(request), invoice_id=invoice_id)
+        cache.set(key, location, 60)
+    return location
+
+
+def forget_pdf_location(request: HttpRequest, invoice_id: str) -> None:
+    cache.delete(_download_key(request, invoice_id))
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def csv_text(header: list[str], rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + @ or a tab is a formula to a spreadsheet: neutralise it. A leading
+    # minus is kept on numbers (credit lines are negative) but not on text.
+    if value and (value[0] in "=+@\t\r" or (value[0] == "-" and not _is_number(value))):
+        return "'" + value
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        Decimal(value)
+    except ArithmeticError:
+        return False
+    return True
+
+
+INVOICE_CSV_HEADER = [
+    "invoice_number",
+    "billing_month",
+    "state",
+    "total_excl_vat_eur",
+    "vat_rate_percent",
+    "vat_eur",
+    "total_incl_vat_eur",
+    "invoice_id",
+]
+
+
+def invoice_csv_rows(invoices: Iterable[upstream.Invoice]) -> Iterator[list[str]]:
+    for invoice in invoices:
+        yield [
+            invoice.invoice_number,
+            invoice.billing_month.strftime("%Y-%m") if invoice.billing_month else "",
+            invoice.state,
+            plain_amount(invoice.total_price),
+            str(Decimal(invoice.vat_rate) / 10),
+            plain_amount(invoice.vat),
+            plain_amount(invoice.total_price_with_vat),
+            invoice.id,
+        ]
+
+
+# ZIP of a year's PDFs --------------------------------------------------------------------------
+
+
+class _Sink(io.RawIOBase):
+    """Where zipfile writes: it only keeps what was written since the last ``take``."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        return len(chunk)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def progress_key(request: HttpRequest, job: str) -> str:
+    return _key(request, f"archive:{job}")
+
+
+def archive_progress(request: HttpRequest, job: str) -> dict[str, int] | None:
+    progress: dict[str, int] | None = cache.get(progress_key(request, job))
+    return progress
+
+
+def invoice_archive(
+    request: HttpRequest, invoices: list[upstream.Invoice], *, job: str | None = None
+) -> Iterator[bytes]:
+    """A ZIP of the invoices' PDFs, produced as it goes: one PDF is held at a time (spooled to disk
+    past 1 MiB), never the archive. A PDF that cannot be fetched is listed in ``MISSING.txt``
+    inside the archive instead, since the response status is already sent by then."""
+    auth = _auth(request)
+    key = progress_key(request, job) if job else None
+    total = len(invoices)
+    missing: list[str] = []
+
+    def report(done: int, finished: bool = False) -> None:
+        if key:
+            cache.set(key, {"done": done, "total": total, "failed": len(missing), "finished": int(finished)}, 600)
+
+    sink = _Sink()
+    report(0)
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for done, invoice_row in enumerate(invoices, start=1):
+            name = invoice_filename(invoice_row)
+            try:
+                with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
+                    location = upstream.invoice_download_url(auth=auth, invoice_id=invoice_row.id)
+                    with upstream.invoice_pdf_stream(auth=auth, url=location) as chunks:
+                        for chunk in chunks:
+                            spool.write(chunk)
+                    spool.seek(0)
+                    with archive.open(name, mode="w") as entry:
+                        while block := spool.read(64 * 1024):
+                            entry.write(block)
+                            if data := sink.take():
+                                yield data
+            except (errors.UpstreamError, OSError) as exc:
+                logger.warning("invoice PDF left out of the archive", extra={"error": type(exc).__name__})
+                missing.append(name)
+            report(done)
+            if data := sink.take():
+                yield data
+        if missing:
+            archive.writestr(
+                "MISSING.txt",
+                "These invoices could not be downloaded from the platform; download them one by one:\n"
+                + "\n".join(missing)
+                + "\n",
+            )
+    report(total, finished=True)
+    yield sink.take()
+
+
+# Spend chart and month-over-month --------------------------------------------------------------
+
+
+def month_add(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class MonthSpend:
+    month: date
+    total: Money  # with VAT, what the account paid
+    invoiced: bool
+
+
+def monthly_spend(invoices: Iterable[upstream.Invoice], *, months: int, today: date) -> list[MonthSpend]:
+    """The last ``months`` billing months up to this one, oldest first; a month without an invoice
+    shows as zero and is marked, so the chart never invents a value."""
+    by_month: dict[date, Money] = {}
+    for row in invoices:
+        if row.billing_month is not None:
+            month = row.billing_month.replace(day=1)
+            by_month[month] = by_month.get(month, Money.zero()) + row.total_price_with_vat
+    last = today.replace(day=1)
+    first = month_add(last, -(months - 1))
+    return [
+        MonthSpend(month=m, total=by_month.get(m, Money.zero()), invoiced=m in by_month)
+        for m in (month_add(first, i) for i in range(months))
+    ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: Decimal
+    y: Decimal
+    width: Decimal
+    height: Decimal
+    spend: MonthSpend
+    label_x: Decimal
+    show_label: bool
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: Decimal
+    value: Money
+
+
+@dataclass(frozen=True)
+class SpendChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_bottom: int
+    plot_right: int
+    bars: list[Bar]
+    ticks: list[Tick]
+    total: Money
+    average: Money
+
+
+def _nice_ceiling(value: Decimal) -> Decimal:
+    if value <= 0:
+        return Decimal(1)
+    exponent = Decimal(10) ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        candidate = Decimal(str(step)) * exponent
+        if candidate >= value:
+            return candidate
+    return 10 * exponent
+
+
+def spend_chart(series: list[MonthSpend]) -> SpendChart:
+    """Geometry of a bar chart, computed here so the template only draws rectangles."""
+    width, height = 720, 260
+    left, right, top, bottom = 64, 8, 12, 228
+    plot_w, plot_h = Decimal(width - left - right), Decimal(bottom - top)
+    peak = max((s.total.amount for s in series), default=Decimal(0))
+    ceiling = _nice_ceiling(peak)
+    slot = plot_w / max(len(series), 1)
+    every = 1 if len(series) <= 12 else (2 if len(series) <= 24 else 3)
+    bars = []
+    for index, spend in enumerate(series):
+        amount = max(spend.total.amount, Decimal(0))
+        bar_h = (amount / ceiling * plot_h).quantize(Decimal("0.1"))
+        x = (left + slot * index + slot * Decimal("0.15")).quantize(Decimal("0.1"))
+        bars.append(
+            Bar(
+                x=x,
+                y=(bottom - bar_h),
+                width=(slot * Decimal("0.7")).quantize(Decimal("0.1")),
+                height=bar_h,
+                spend=spend,
+                label_x=(left + slot * index + slot / 2).quantize(Decimal("0.1")),
+                show_label=index % every == (len(series) - 1) % every,
+            )
+        )
+    ticks = [Tick(y=(bottom - plot_h * i / 4).quantize(Decimal("0.1")), value=Money(ceiling * i / 4)) for i in range(5)]
+    total = sum((s.total for s in series), Money.zero())
+    return SpendChart(
+        width=width,
+        height=height,
+        plot_left=left,
+        plot_bottom=bottom,
+        plot_right=width - right,
+        bars=bars,
+        ticks=ticks,
+        total=total,
+        average=Money(total.amount / max(len(series), 1)),
+    )
+
+
+@dataclass(frozen=True)
+class AppChange:
+    app: str
+    before: Money
+    after: Money
+    ratio: Decimal | None
+    biggest_mover: bool = False
+
+    @property
+    def change(self) -> Money:
+        return self.after - self.before
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.ratio is None else self.ratio * 100
+
+
+@dataclass(frozen=True)
+class MonthOverMonth:
+    month: date
+    previous_month: date
+    rows: list[AppChange] = field(default_factory=list)
+
+
+BIGGEST_MOVERS = 3
+
+
+def month_over_month(invoices: Iterable[upstream.Invoice], *, month: date | None = None) -> MonthOverMonth | None:
+    """Per-app spend (excluding VAT, from the detailed items) of a month against the month before.
+
+    Defaults to the latest invoiced month. The rows are sorted by the size of the change; the
+    ``BIGGEST_MOVERS`` largest non-zero changes are flagged."""
+    per_month: dict[date, dict[str, Money]] = {}
+    for row in invoices:
+        if row.billing_month is None:
+            continue
+        apps = per_month.setdefault(row.billing_month.replace(day=1), {})
+        for item in row.detailed_items:
+            apps[item.app] = apps.get(item.app, Money.zero()) + item.price
+    if not per_month:
+        return None
+    current = month or max(per_month)
+    previous = month_add(current, -1)
+    after, before = per_month.get(current, {}), per_month.get(previous, {})
+    rows = [
+        AppChange(app=app, before=before.get(app, Money.zero()), after=after.get(app, Money.zero()), ratio=None)
+        for app in sorted(set(after) | set(before))
+    ]
+    rows = [AppChange(app=r.app, before=r.before, after=r.after, ratio=change_ratio(r.before, r.after)) for r in rows]
+    rows.sort(key=lambda r: (-abs(r.change.amount), r.app))
+    movers = {r.app for r in rows[:BIGGEST_MOVERS] if not r.change.rounded().is_zero()}
+    return MonthOverMonth(
+        month=current,
+        previous_month=previous,
+        rows=[
+            AppChange(app=r.app, before=r.before, after=r.after, ratio=r.ratio, biggest_mover=r.app in movers)
+            for r in rows
+        ],
+    )
+
+
+# Usage -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionUsage:
+    region: str
+    apps: list[upstream.AppUsage]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A linear projection of month-to-date usage to the month's end: an estimate."""
+
+    month_end: date
+    elapsed_ratio: Decimal
+    total: Money
+    per_app: dict[str, Money]  # by app id
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    date_from: date
+    date_to: date  # inclusive
+    apps: list[tuple[str, upstream.AppUsage]]  # (region display name, app)
+    failed_regions: list[str]
+    forecast: Forecast | None
+
+    @property
+    def runtime_total(self) -> Money:
+        return sum((a.runtime_total for _, a in self.apps), Money.zero())
+
+    @property
+    def addon_total(self) -> Money:
+        return sum((a.addon_total for _, a in self.apps), Money.zero())
+
+    @property
+    def total(self) -> Money:
+        return self.runtime_total + self.addon_total
+
+    @property
+    def multi_region(self) -> bool:
+        return len({region for region, _ in self.apps}) > 1
+
+
+def regions(request: HttpRequest) -> list[upstream_account.Region]:
+    return _cached(request, "regions", lambda: upstream_account.region_list(auth=_auth(request)))
+
+
+def usage_report(request: HttpRequest, *, date_from: date, date_to: date, now: datetime | None = None) -> UsageReport:
+    """Usage of every region for ``[date_from, date_to]`` (inclusive), apps sorted by name.
+
+    Usage is per region (each regional API knows only its apps), so every region is asked at once.
+    One failing region is reported, not fatal; all failing is an error."""
+    auth = _auth(request)
+    region_list = regions(request)
+    upstream_to = date_to + timedelta(days=1)  # the upstream excludes `to`
+
+    def fetch(region: upstream_account.Region) -> list[upstream.AppUsage]:
+        return _cached(
+            request,
+            f"usage:{region.name}:{date_from}:{upstream_to}",
+            lambda: upstream.usage_get(auth=auth, date_from=date_from, date_to=upstream_to, api_url=region.api),
+        )
+
+    results = concurrency.gather(**{f"r{i}": (lambda r=r: fetch(r)) for i, r in enumerate(region_list)})
+    apps: list[tuple[str, upstream.AppUsage]] = []
+    failed: list[str] = []
+    first_error: Exception | None = None
+    for i, region in enumerate(region_list):
+        result = results[f"r{i}"]
+        if isinstance(result, errors.Unauthorized):
+            raise result
+        if isinstance(result, Exception):
+            failed.append(region.display_name)
+            first_error = first_error or result
+            continue
+        apps.extend((region.display_name, app) for app in result)
+    if region_list and len(failed) == len(region_list) and first_error is not None:
+        raise first_error
+    apps.sort(key=lambda pair: (pair[1].app, pair[0]))
+    report = UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=None)
+    forecast = month_forecast(report, now=now or timezone.localtime())
+    return UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=forecast)
+
+
+def month_forecast(report: UsageReport, *, now: datetime) -> Forecast | None:
+    """Only for this month's range (from the 1st to today): total x month length / time elapsed."""
+    today = now.date()
+    if report.date_from != today.replace(day=1) or report.date_to != today:
+        return None
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    days = calendar.monthrange(today.year, today.month)[1]
+    elapsed = Decimal(int((now - month_start).total_seconds()))
+    if elapsed <= 0:
+        return None
+    ratio = elapsed / Decimal(days * 86400)
+    return Forecast(
+        month_end=today.replace(day=days),
+        elapsed_ratio=ratio,
+        total=Money(report.total.amount / ratio),
+        per_app={app.app_id: Money(app.total.amount / ratio) for _, app in report.apps},
+    )
+
+
+USAGE_CSV_HEADER = [
+    "region",
+    "app",
+    "kind",
+    "item",
+    "minutes",
+    "price_eur",
+    "provisioned_at",
+    "deprovisioned_at",
+]
+
+
+def usage_csv_rows(report: UsageReport) -> Iterator[list[str]]:
+    for region, app in report.apps:
+        for runtime in app.runtimes:
+            yield [
+                region,
+                app.app,
+                "container",
+                runtime.size.name,
+                str(runtime.duration_minutes),
+                plain_amount(runtime.price),
+                "",
+                "",
+            ]
+        for addon in app.addon_usages:
+            yield [
+                region,
+                app.app,
+                "addon",
+                f"{addon.provider_name} {addon.plan_name}".strip(),
+                str(addon.runtime_minutes),
+                plain_amount(addon.price),
+                addon.provisioned_at.isoformat() if addon.provisioned_at else "",
+                addon.deprovisioned_at.isoformat() if addon.deprovisioned_at else "",
+            ]
+    yield ["", "", "total", "", "", plain_amount(report.total), "", ""]

@@ -1,0 +1,55 @@
+"""Billing-specific formatting for templates (durations, percentages), in the chosen language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from dashboard.money import format_number, permille_to_percent
+
+register = template.Library()
+
+
+@register.filter
+def hours(minutes: int | None) -> str:
+    """Minutes (the upstream's durations) as hours with one decimal: 4949 → "82.5 h"."""
+    if minutes is None:
+        return "—"
+    return _("%(hours)s h") % {"hours": format_number(Decimal(minutes) / 60, get_language(), digits=1)}
+
+
+@register.filter
+def percent(value: Decimal | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{format_number(value, get_language(), digits=digits)} %"
+
+
+@register.filter
+def vat_percent(per_mille: int) -> str:
+    return percent(permille_to_percent(per_mille), 1)
+
+
+@register.filter
+def signed_percent(value: Decimal | None) -> str:
+    if value is None:
+        return _("new")
+    sign = "+" if value > 0 else ""
+    return f"{sign}{format_number(value, get_language(), digits=1)} %"
+
+
+@register.filter
+def percent_of(ratio: Decimal | None) -> str:
+    """A 0–1 ratio as a whole percentage: 0.4032 → "40 %"."""
+    if ratio is None:
+        return "—"
+    return percent(ratio * 100, 0)
+
+
+@register.filter
+def forecast_for(forecast: object, app: object) -> object:
+    """The month estimate of one app of a usage report."""
+    return getattr(forecast, "per_app", {}).get(getattr(app, "app_id", None))

@@ -1,0 +1,372 @@
+from __future__ import annotations
+
+import logging
+import secrets
+from contextlib import ExitStack
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.http import AuthenticatedRequest, signin_required
+from billing import services
+from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
+from dashboard import concurrency
+from dashboard.upstream import billing as upstream
+from dashboard.upstream import errors
+
+logger = logging.getLogger("dashboard.billing")
+
+CHART_MONTHS = (12, 24, 36)
+
+
+def _template(request: AuthenticatedRequest, page: str, fragment: str) -> str:
+    return f"{page}#{fragment}" if request.htmx else page
+
+
+def _reraise_unauthorized(result: object) -> None:
+    if isinstance(result, errors.Unauthorized):
+        raise result
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# Billing page ----------------------------------------------------------------------------------
+
+
+@require_GET
+@signin_required
+@vary_on_headers("HX-Request")
+@never_cache
+def billing(request: AuthenticatedRequest) -> HttpResponse:
+    page = positive_int(request.GET.get("page"), 1)
+    per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
+    if request.htmx and request.htmx.target == "payment-history":
+        history = _operations(request, page, per_page)
+        return render(request, "billing/billing.html#payment-history", {**history})
+    parts = concurrency.gather(
+        profile=lambda: services.billing_profile(request),
+        operations=lambda: services.operations_page(request, page=page, per_page=per_page),
+    )
+    for result in parts.values():
+        _reraise_unauthorized(result)
+    profile = parts["profile"]
+    operations = parts["operations"]
+    context = {
+        "profile": None if isinstance(profile, Exception) else profile,
+        "profile_error": profile if isinstance(profile, Exception) else None,
+        "card_state": None if isinstance(profile, Exception) else services.card_expiry_state(profile, _today()),
+        "operations": None if isinstance(operations, Exception) else operations,
+        "operations_error": operations if isinstance(operations, Exception) else None,
+        "per_page": per_page,
+        "per_page_choices": services.PER_PAGE_CHOICES,
+    }
+    return render(request, "billing/billing.html", context)
+
+
+def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
+    try:
+        operations = services.operations_page(request, page=page, per_page=per_page)
+        error = None
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        operations, error = None, exc
+    return {
+        "operations": operations,
+        "operations_error": error,
+        "per_page": per_page,
+        "per_page_choices": services.PER_PAGE_CHOICES,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@signin_required
+@never_cache
+def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
+    """The profile form: inline in the Billing page with htmx, its own page without JS."""
+    profile = services.billing_profile(request)
+    template = _template(request, "billing/profile_form.html", "profile-form")
+    if request.method == "GET":
+        initial = profile.editable_values() if profile else {}
+        return render(request, template, {"form": BillingProfileForm(initial=initial), "profile": profile})
+    form = BillingProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.billing_profile_save(request, profile=profile, fields=form.cleaned_data)
+        except errors.ValidationFailed as exc:
+            form.add_upstream_errors(exc.errors)
+        except errors.Unauthorized:
+            raise
+        except errors.UpstreamError as exc:
+            form.add_error(None, _upstream_message(exc))
+        else:
+            messages.success(request, _("Billing profile saved."))
+            url = reverse("billing:billing")
+            return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    return render(request, template, {"form": form, "profile": profile}, status=200 if request.htmx else 400)
+
+
+def _upstream_message(exc: errors.UpstreamError) -> str:
+    if isinstance(exc, errors.RateLimited):
+        return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
+    if isinstance(exc, errors.Conflict | errors.BadRequest | errors.Forbidden):
+        return _("The platform refused the change. Nothing was saved.")
+    return _("The platform API cannot be reached right now. Nothing was saved; please try again in a moment.")
+
+
+# Invoices --------------------------------------------------------------------------------------
+
+
+def _filter_query(request: AuthenticatedRequest, **changes: object) -> str:
+    params = {k: v for k, v in request.GET.items() if k in ("state", "month_from", "month_to", "per_page") and v}
+    params.update({k: str(v) for k, v in changes.items() if v})
+    return urlencode(params)
+
+
+@require_GET
+@signin_required
+@vary_on_headers("HX-Request")
+@never_cache
+def invoices(request: AuthenticatedRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("per_page", str(services.DEFAULT_PER_PAGE))
+    form = InvoiceFilterForm(data)
+    criteria = form.criteria()
+    page = positive_int(request.GET.get("page"), 1)
+    per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
+    context: dict[str, object] = {"form": form, "criteria": criteria, "per_page": per_page}
+    context["query"] = _filter_query(request)
+    try:
+        every = services.all_invoices_future(request).result()
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        context["invoices_error"] = exc
+    else:
+        matching = services.filter_invoices(every, criteria)
+        shown = services.paginate(matching, page=page, per_page=per_page)
+        context["page"] = shown
+        context["failed"], context["new"] = services.invoices_needing_action(every)
+        context["has_invoices"] = bool(every)
+        if shown.pagination.previous_page:
+            context["previous_query"] = _filter_query(request, page=shown.pagination.previous_page)
+        if shown.pagination.next_page:
+            context["next_query"] = _filter_query(request, page=shown.pagination.next_page)
+    return render(request, _template(request, "billing/invoices.html", "invoice-results"), context)
+
+
+@require_GET
+@signin_required
+@never_cache
+def invoices_csv(request: AuthenticatedRequest) -> HttpResponse:
+    """The filtered list (every page of it) as CSV, amounts in euros with a dot."""
+    form = InvoiceFilterForm(request.GET)
+    matching = services.filter_invoices(services.all_invoices(request), form.criteria())
+    body = services.csv_text(services.INVOICE_CSV_HEADER, services.invoice_csv_rows(matching))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="invoices-{_today():%Y-%m-%d}.csv"'
+    return response
+
+
+def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.Invoice:
+    try:
+        return services.invoice(request, invoice_id)
+    except errors.NotFound:
+        raise Http404("invoice") from None
+
+
+@require_GET
+@signin_required
+@never_cache
+def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
+    invoice = _invoice_or_404(request, invoice_id)
+    return render(
+        request,
+        "billing/invoice_detail.html",
+        {"invoice": invoice, "check": services.invoice_check(invoice), "filename": services.invoice_filename(invoice)},
+    )
+
+
+@require_GET
+@signin_required
+@never_cache
+def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
+    """The PDF, streamed through the dashboard so the browser never needs the bearer.
+
+    With htmx, the link is resolved first (upstream 302) and the browser is then sent to this same
+    URL for the file, or the failure is shown in place of the button. Without JS, a failure is an
+    error page, never a broken file."""
+    try:
+        invoice = services.invoice(request, invoice_id)
+        location = services.invoice_pdf_location(request, invoice_id)
+    except errors.Unauthorized:
+        raise
+    except errors.NotFound:
+        return _download_failed(request, invoice_id, _("This invoice does not exist or is not yours."), 404)
+    except errors.UpstreamError as exc:
+        return _download_failed(request, invoice_id, _download_message(exc), 503)
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
+    stack = ExitStack()
+    try:
+        chunks = stack.enter_context(upstream.invoice_pdf_stream(auth=request.auth, url=location))
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        services.forget_pdf_location(request, invoice_id)
+        return _download_failed(request, invoice_id, _download_message(exc), 503)
+    services.forget_pdf_location(request, invoice_id)
+
+    def body():  # type: ignore[no-untyped-def]
+        with stack:
+            yield from chunks
+
+    response = StreamingHttpResponse(body(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{services.invoice_filename(invoice)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _download_message(exc: errors.UpstreamError) -> str:
+    if isinstance(exc, errors.RateLimited):
+        return _("Too many requests to the platform: wait a minute, then download the PDF again.")
+    return _("The invoice PDF could not be fetched from the platform right now. Please try again in a moment.")
+
+
+def _download_failed(request: AuthenticatedRequest, invoice_id: str, message: str, status: int) -> HttpResponse:
+    template = _template(request, "billing/download_failed.html", "download-error")
+    # htmx swaps 4xx/5xx answers too (base.html), so the message replaces the button.
+    return render(request, template, {"message": message, "invoice_id": invoice_id}, status=status)
+
+
+# Reports (team admins) -------------------------------------------------------------------------
+
+
+@require_GET
+@signin_required
+@vary_on_headers("HX-Request")
+@never_cache
+def reports(request: AuthenticatedRequest) -> HttpResponse:
+    months = positive_int(request.GET.get("months"), 12, choices=CHART_MONTHS)
+    today = _today()
+    context: dict[str, object] = {"months": months, "month_choices": CHART_MONTHS}
+    try:
+        every = services.all_invoices_future(request).result()
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        context["invoices_error"] = exc
+        return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
+    series = services.monthly_spend(every, months=months, today=today)
+    context["series"] = series
+    context["chart"] = services.spend_chart(series)
+    if request.htmx:
+        return render(request, "billing/reports.html#spend", context)
+    years = sorted({i.billing_month.year for i in every if i.billing_month}, reverse=True)
+    year = positive_int(request.GET.get("year"), years[0] if years else today.year)
+    context.update(
+        {
+            "changes": services.month_over_month(every),
+            "years": years,
+            "year": year,
+            "year_count": sum(1 for i in every if i.billing_month and i.billing_month.year == year),
+            "job": secrets.token_urlsafe(12),
+        }
+    )
+    return render(request, "billing/reports.html", context)
+
+
+@require_GET
+@signin_required
+@never_cache
+def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    """Every PDF of a year in one ZIP, streamed while it is built."""
+    try:
+        every = services.all_invoices(request)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        return render(request, "billing/download_failed.html", {"message": _download_message(exc)}, status=503)
+    chosen = sorted(
+        (i for i in every if i.billing_month and i.billing_month.year == year),
+        key=lambda i: (i.billing_month, i.invoice_number),
+    )
+    if not chosen:
+        raise Http404("no invoices that year")
+    job = request.GET.get("job", "")
+    job = job if job.replace("-", "").replace("_", "").isalnum() and len(job) <= 40 else ""
+    response = StreamingHttpResponse(
+        services.invoice_archive(request, chosen, job=job or None), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="invoices-{year}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@signin_required
+@never_cache
+def invoices_archive_progress(request: AuthenticatedRequest, job: str) -> HttpResponse:
+    """How far the archive is (PDFs packed out of the total), polled by the reports page."""
+    progress = services.archive_progress(request, job)
+    waited = positive_int(request.GET.get("waited"), 1)
+    context = {"progress": progress, "job": job, "waited": waited}
+    return render(request, "billing/reports.html#archive-progress", context)
+
+
+# Usage -----------------------------------------------------------------------------------------
+
+
+@require_GET
+@signin_required
+@vary_on_headers("HX-Request")
+@never_cache
+def usage(request: AuthenticatedRequest) -> HttpResponse:
+    today = _today()
+    form = UsageRangeForm(request.GET, today=today)
+    chosen = form.usage_range()
+    context: dict[str, object] = {"form": form, "range": chosen, "today": today}
+    status = 200
+    if chosen is None:
+        status = 200 if request.htmx else 400
+    else:
+        try:
+            context["report"] = services.usage_report(request, date_from=chosen.date_from, date_to=chosen.date_to)
+        except errors.Unauthorized:
+            raise
+        except errors.UpstreamError as exc:
+            context["usage_error"] = exc
+        context["query"] = urlencode(
+            {"preset": chosen.preset}
+            if chosen.preset != "custom"
+            else {"preset": "custom", "from": chosen.date_from.isoformat(), "to": chosen.date_to.isoformat()}
+        )
+    return render(request, _template(request, "billing/usage.html", "usage-body"), context, status=status)
+
+
+@require_GET
+@signin_required
+@never_cache
+def usage_csv(request: AuthenticatedRequest) -> HttpResponse:
+    form = UsageRangeForm(request.GET, today=_today())
+    chosen = form.usage_range()
+    if chosen is None:
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(reverse("billing:usage") + (f"?{query}" if query else ""))
+    report = services.usage_report(request, date_from=chosen.date_from, date_to=chosen.date_to)
+    body = services.csv_text(services.USAGE_CSV_HEADER, services.usage_csv_rows(report))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="usage-{chosen.date_from}-{chosen.date_to}.csv"'
+    return response
