@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.env import env_bool, env_float, env_int, env_list, env_str
@@ -135,13 +137,35 @@ CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 600)
 SIGNIN_THROTTLE_ATTEMPTS = env_int("SIGNIN_THROTTLE_ATTEMPTS", 10)
 SIGNIN_THROTTLE_WINDOW = env_int("SIGNIN_THROTTLE_WINDOW", 300)
 
-# Reverse proxy.
+# Reverse proxy (see docs/operations.md). Only trust these headers when a proxy you run sets them
+# and strips whatever the client sent.
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 # How many reverse proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR as is).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-FORCE_SCRIPT_NAME = env_str("SCRIPT_NAME", "") or None
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if "://" not in _origin:
+        raise ImproperlyConfigured(f"DJANGO_CSRF_TRUSTED_ORIGINS entries need a scheme (https://…), not {_origin!r}")
+
+
+def _script_name(value: str) -> str | None:
+    """The sub-path the site is mounted on: ``/dash``, or None at the root.
+
+    gunicorn reads the same ``SCRIPT_NAME`` variable and strips it from the path it hands Django, so
+    the proxy passes the full path (``/dash/…``) through unchanged. A trailing slash would make
+    gunicorn cut one character too many, hence the strict form.
+    """
+    if value in ("", "/"):
+        return None
+    if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", value):
+        raise ImproperlyConfigured(f"SCRIPT_NAME must look like /dash (leading slash, no trailing one), not {value!r}")
+    return value
+
+
+FORCE_SCRIPT_NAME = _script_name(env_str("SCRIPT_NAME", ""))
+# Cookies stay on the site's own path, so another app on the same host neither sees nor clobbers them.
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = FORCE_SCRIPT_NAME or "/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
