@@ -211,7 +211,8 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
     uri = services.tfa_pending_uri(request)
     if uri is None:
         notice = _("The set-up expired or was finished elsewhere. Start again.")
-        return _tfa_response(request, TfaSection(status=_status_or_none(request), notice=notice), 409)
+        status = 200 if request.htmx else 409
+        return _tfa_response(request, TfaSection(status=_status_or_none(request), notice=notice), status)
     form = _tfa_form(data=request.POST)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
