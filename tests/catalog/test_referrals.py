@@ -1,0 +1,76 @@
+"""The referrals page: link with a copy button, stats, the program, and a prepared mailto."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from sandbox import faults
+
+STATS = "/v1/account/referrals/stats"
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_it_sends_a_visitor_to_sign_in(upstream, client):
+    response = client.get("/referrals/")
+    assert response.status_code == 302
+    assert response["Location"] == "/signin/?next=%2Freferrals%2F"
+
+
+def test_it_shows_the_referral_link_stats_and_program(upstream, signed_in_as):
+    client = signed_in_as("teamadmin")
+    response = client.get("/referrals/")
+    page = text(response)
+    assert response.status_code == 200
+    assert "<html" in page
+    link = re.search(r'id="referral-url" value="(https://sclng\.io/r/[0-9a-f]+)"', page)
+    assert link is not None
+    assert 'data-copy-target="#referral-url"' in page
+    # Clicks arrive as the string "165" (contract §8.1); sign-ups and the amount as numbers.
+    assert re.search(r'<dd class="stat">165</dd>', page)
+    assert re.search(r'<dd class="stat">23</dd>', page)
+    assert "€312.40" in page
+    assert "20% of the invoices of each person you invited" in page
+    assert "Every month for 12 months" in page
+    assert len(upstream.calls(route=STATS, method="GET")) == 1
+    assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
+
+
+def test_it_prepares_an_invitation_email(upstream, signed_in):
+    page = text(signed_in.get("/referrals/"))
+    link = re.search(r'id="referral-url" value="([^"]+)"', page).group(1)
+    mailto = unescape(re.search(r'href="(mailto:[^"]+)"', page).group(1))
+    parts = urlsplit(mailto)
+    assert parts.scheme == "mailto" and parts.path == ""
+    assert "+" not in parts.query  # spaces are %20, which every mail app reads as spaces
+    fields = parse_qs(parts.query)
+    assert fields["subject"] == ["An invitation to try Scalingo"]
+    assert link in fields["body"][0]
+    assert "€8.64" in page and re.search(r'<dd class="stat">12</dd>', page)
+
+
+def test_it_shows_referrals_in_french(upstream, signed_in_as):
+    client = signed_in_as("teamadmin")
+    client.cookies["dashboard_language"] = "fr"
+    page = text(client.get("/referrals/"))
+    assert "Parrainage" in page
+    assert re.search(r"312,40\s€", page)
+    assert re.search(r"20\s%\sdes factures", page)
+    mailto = unescape(re.search(r'href="(mailto:[^"]+)"', page).group(1))
+    assert parse_qs(urlsplit(mailto).query)["subject"] == ["Une invitation à essayer Scalingo"]
+
+
+@pytest.mark.parametrize(("fault", "status"), [("500", 503), ("429", 429), ("malformed", 503)])
+def test_it_handles_an_upstream_failure_on_referrals(upstream, signed_in, fault, status):
+    faults.configure(forced=fault, paths=["/sandbox/api/osc-fr1/v1/account/referrals"])
+    response = signed_in.get("/referrals/")
+    assert response.status_code == status
+    page = text(response)
+    assert "Try again" in page
+    assert "sclng.io" not in page
