@@ -1,0 +1,204 @@
+"""API tokens page: list marking this session's token, create, renew, delete; secrets shown once."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.accounts.conftest import AUTH, FAILURE_TEXT, plain_status, revoke_tokens
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _tokens(username: str):
+    from sandbox.models import ApiToken
+
+    return list(ApiToken.objects.filter(user__username=username).order_by("created_at"))
+
+
+def _session_token(username: str, secret: str):
+    from sandbox.auth import token_by_secret
+
+    token = token_by_secret(secret)
+    assert token is not None and token.user.username == username
+    return token
+
+
+def _demo_secret(key: str) -> str:
+    from sandbox.demo import demo_account
+
+    return demo_account(key).api_token
+
+
+def _secret_in(html: str) -> str:
+    match = re.search(r'<code id="token-secret">(tk-us-[^<]+)</code>', html)
+    assert match, html
+    return match.group(1)
+
+
+def test_it_shows_the_tokens_and_marks_this_sessions_own(signed_in, upstream):
+    response = signed_in.get("/api-tokens/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    for token in _tokens("demo-ordinary"):
+        assert token.name in html
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    row = re.search(rf'<tr id="token-{own.id}" class="session-token">.*?</tr>', html, re.S)
+    assert row and "This session" in row.group(0)
+    assert html.count("This session") == 1
+    assert "developers.scalingo.com" in html
+
+
+def test_it_shows_only_the_tokens_fragment_for_htmx(signed_in, upstream):
+    html = signed_in.get("/api-tokens/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in html
+    assert 'id="tokens"' in html
+
+
+def test_it_creates_a_token_and_shows_its_secret_once(signed_in, upstream):
+    response = signed_in.post("/api-tokens/create/", {"name": "CI deploys"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    secret = _secret_in(html)
+    assert "it will not be shown again" in html
+    assert "no-store" in response["Cache-Control"]
+    assert secret not in signed_in.get("/api-tokens/").content.decode()
+    assert secret not in str(dict(signed_in.session))
+
+
+def test_it_creates_a_token_without_js(signed_in, upstream):
+    response = signed_in.post("/api-tokens/create/", {"name": "Script"})
+    assert response.status_code == 200
+    assert "<html" in response.content.decode()
+    _secret_in(response.content.decode())
+
+
+def test_it_handles_a_blank_name(signed_in, upstream):
+    response = signed_in.post("/api-tokens/create/", {"name": ""}, HTTP_HX_REQUEST="true")
+    assert "This field is required." in response.content.decode()
+    assert upstream.calls(route="/v1/tokens", method="POST") == []
+
+
+def test_it_handles_a_422_from_the_upstream(signed_in, upstream, monkeypatch):
+    from dashboard.upstream import errors
+
+    def refuse(**kwargs):
+        raise errors.ValidationFailed({"name": ["is too long"]})
+
+    monkeypatch.setattr("dashboard.upstream.tokens.token_create", refuse)
+    response = signed_in.post("/api-tokens/create/", {"name": "Script"}, HTTP_HX_REQUEST="true")
+    assert "Is too long." in response.content.decode()
+    assert 'value="Script"' in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["404", "409", "429", "500", "timeout", "malformed"])
+def test_it_handles_upstream_failures_on_create(signed_in, upstream, failing, kind):
+    failing("dashboard.upstream.tokens.token_create", kind)
+    htmx = signed_in.post("/api-tokens/create/", {"name": "Script"}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200
+    assert FAILURE_TEXT[kind] in htmx.content.decode().lower()
+    assert signed_in.post("/api-tokens/create/", {"name": "Script"}).status_code == plain_status(kind)
+
+
+def test_it_confirms_before_renewing(signed_in, upstream):
+    other = next(
+        t
+        for t in _tokens("demo-ordinary")
+        if t.secret_hash != _session_token("demo-ordinary", _demo_secret("ordinary")).secret_hash
+    )
+    response = signed_in.get(f"/api-tokens/{other.id}/renew/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert f"Renew the token “{other.name}”?" in html
+    assert "signed in with" not in html
+    assert upstream.calls(route="/v1/tokens/:id/renew") == []
+
+
+def test_it_renews_a_token_and_says_the_old_one_is_dead(signed_in, upstream):
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    other = next(t for t in _tokens("demo-ordinary") if t.id != own.id)
+    response = signed_in.post(f"/api-tokens/{other.id}/renew/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "The old secret is dead" in html
+    _secret_in(html)
+    assert len(upstream.calls(route="/v1/tokens/:id/renew", method="PATCH")) == 1
+
+
+def test_it_renews_the_sessions_own_token_and_stays_signed_in(signed_in, upstream):
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    confirm = signed_in.get(f"/api-tokens/{own.id}/renew/").content.decode()
+    assert "This is the token this session signed in with" in confirm
+    response = signed_in.post(f"/api-tokens/{own.id}/renew/")
+    assert response.status_code == 200
+    new_secret = _secret_in(response.content.decode())
+    from accounts.session import api_token
+
+    assert api_token(signed_in.session) == new_secret
+    assert signed_in.get("/api-tokens/").status_code == 200  # the session still works
+    assert "This session" in signed_in.get("/api-tokens/").content.decode()
+
+
+def test_it_warns_before_deleting_the_sessions_own_token(signed_in, upstream):
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    html = signed_in.get(f"/api-tokens/{own.id}/delete/", HTTP_HX_REQUEST="true").content.decode()
+    assert "deleting it signs you out" in html
+
+
+def test_it_deletes_the_sessions_own_token_and_ends_the_session(signed_in, upstream):
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    response = signed_in.post(f"/api-tokens/{own.id}/delete/", HTTP_HX_REQUEST="true")
+    assert response.headers["HX-Redirect"].startswith("/signin/")
+    assert signed_in.get("/api-tokens/").status_code == 302
+
+
+def test_it_deletes_another_token(signed_in, upstream):
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    other = next(t for t in _tokens("demo-ordinary") if t.id != own.id)
+    response = signed_in.post(f"/api-tokens/{other.id}/delete/")
+    assert response.status_code == 302
+    html = signed_in.get("/api-tokens/").content.decode()
+    assert f"API token “{other.name}” deleted." in html
+    assert f'id="token-{other.id}"' not in html
+
+
+def test_it_handles_a_token_that_is_already_gone(signed_in, upstream):
+    response = signed_in.post("/api-tokens/00000000-0000-0000-0000-000000000000/renew/", HTTP_HX_REQUEST="true")
+    assert "already gone" in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["404", "409", "429", "500", "timeout"])
+def test_it_handles_upstream_failures_on_renew_and_delete(signed_in, upstream, failing, kind):
+    own = _session_token("demo-ordinary", _demo_secret("ordinary"))
+    other = next(t for t in _tokens("demo-ordinary") if t.id != own.id)
+    failing("dashboard.upstream.tokens.token_renew", kind)
+    failing("dashboard.upstream.tokens.token_delete", kind)
+    for action in ("renew", "delete"):
+        htmx = signed_in.post(f"/api-tokens/{other.id}/{action}/", HTTP_HX_REQUEST="true")
+        assert htmx.status_code == 200
+        html = htmx.content.decode()
+        if kind == "404":
+            assert "already gone" in html
+            continue
+        assert FAILURE_TEXT[kind] in html.lower()
+        assert f"“{other.name}”?" in html
+        assert signed_in.post(f"/api-tokens/{other.id}/{action}/").status_code == plain_status(kind)
+
+
+def test_it_handles_a_failing_list(signed_in, upstream, fault):
+    fault("429", f"{AUTH}/tokens")
+    response = signed_in.get("/api-tokens/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Too many requests" in response.content.decode()
+
+
+def test_it_handles_a_401(signed_in, upstream):
+    revoke_tokens("demo-ordinary")
+    response = signed_in.get("/api-tokens/", HTTP_HX_REQUEST="true")
+    assert response.headers["HX-Redirect"].startswith("/signin/")
+
+
+def test_it_shows_the_tokens_page_in_french(signed_in, upstream):
+    signed_in.cookies["dashboard_language"] = "fr"
+    assert "Créer un jeton" in signed_in.get("/api-tokens/").content.decode()
