@@ -46,7 +46,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = current_request_id()
-            if not request.path.startswith(("/healthz", "/readyz", "/static/")):
+            if not request.path_info.startswith(("/healthz", "/readyz", "/static/")):
                 logger.info(
                     "request",
                     extra={
@@ -68,7 +68,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/sandbox/"):
+        if not request.path_info.startswith("/sandbox/"):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
