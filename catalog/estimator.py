@@ -41,6 +41,8 @@ class Choice:
     count: int
     error: str | None
     on_demand: bool = False
+    # The provider of an addon plan: part of the field's accessible name (plans share names).
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def _plan_choice(provider: AddonProvider, plan: AddonPlan, raw: str, taken: set[
         raw,
         MAX_ADDONS,
         on_demand=plan.on_demand,
+        group=provider.name,
     )
 
 
