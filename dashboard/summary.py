@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.http import HttpRequest
 
 from accounts.services import current_user_future
+from billing import services as billing_services
+from dashboard.upstream.billing import Invoice
 from dashboard.upstream.types import User
+
+logger = logging.getLogger("dashboard")
 
 
 @dataclass(frozen=True)
@@ -16,17 +21,32 @@ class AccountSummary:
     """What the layout shows on every page: who is signed in and whether something needs action."""
 
     user: User
+    # Invoices whose payment failed (must be paid before the account is suspended), and new ones
+    # waiting for their automatic charge. Empty when the invoices could not be read.
+    failed_invoices: tuple[Invoice, ...] = field(default=())
+    new_invoices: tuple[Invoice, ...] = field(default=())
 
 
 class LazyAccountSummary:
-    """Started when the view starts; the layout waits for it only when it renders the banner."""
+    """Started when the view starts; the layout waits for it only when it renders the banner.
+
+    The user and the invoices are fetched side by side; both are cached per user for a few seconds,
+    and the invoices fetch is shared with the page when it needs them too."""
 
     def __init__(self, request: HttpRequest) -> None:
         self._user = current_user_future(request)
+        self._invoices = billing_services.all_invoices_future(request)
 
     @cached_property
     def value(self) -> AccountSummary | None:
         try:
-            return AccountSummary(user=self._user.result(timeout=15))
+            user = self._user.result(timeout=15)
         except Exception:
             return None
+        try:
+            failed, new = billing_services.invoices_needing_action(self._invoices.result(timeout=15))
+        except Exception as exc:
+            # The banner is a convenience: the invoices page shows its own error.
+            logger.info("account banner without invoices", extra={"error": type(exc).__name__})
+            failed, new = [], []
+        return AccountSummary(user=user, failed_invoices=tuple(failed), new_invoices=tuple(new))

@@ -9,9 +9,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
+from billing import services as billing_services
+from dashboard.concurrency import gather
 from dashboard.context_processors import THEME_COOKIE, THEMES
 from dashboard.upstream import errors
 from dashboard.upstream.http import Host, call
@@ -55,7 +58,9 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     if theme not in THEMES:
         theme = "system"
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) or not next_url.startswith("/"):
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) or not next_url.startswith(
+        "/"
+    ):
         next_url = "/"
     response: HttpResponse
     if request.headers.get("HX-Request") == "true":
@@ -68,11 +73,40 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
+OVERVIEW_PARTS = ("invoice", "credit", "usage")
+
+
 @require_GET
 @signin_required
+@vary_on_headers("HX-Request")
 def overview(request: AuthenticatedRequest) -> HttpResponse:
-    user = account_services.current_user_future(request).result()
-    return render(request, "dashboard/overview.html", {"user": user, "now_dt": timezone.now()})
+    """The account at a glance. Each part is fetched side by side and fails on its own, with a retry
+    that reloads only that part (``?part=…`` with htmx)."""
+    part = request.GET.get("part", "")
+    wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
+    today = timezone.localdate()
+    reads = {
+        "invoice": lambda: billing_services.all_invoices_future(request).result(),
+        "credit": lambda: billing_services.billing_profile(request),
+        "usage": lambda: billing_services.usage_report(request, date_from=today.replace(day=1), date_to=today),
+    }
+    results = gather(**{name: reads[name] for name in wanted})
+    for result in results.values():
+        if isinstance(result, errors.Unauthorized):
+            raise result
+    context: dict[str, object] = {"now_dt": timezone.now(), "today": today}
+    for name, result in results.items():
+        failed = isinstance(result, Exception)
+        context[f"{name}_error"] = result if failed else None
+        context[name] = None if failed else result
+    if isinstance(context.get("invoice"), list):
+        invoices = context["invoice"]
+        context["last_invoice"] = invoices[0] if invoices else None
+        context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)
+    if request.htmx and part in OVERVIEW_PARTS:
+        return render(request, f"dashboard/overview.html#{part}-part", context)
+    context["user"] = account_services.current_user_future(request).result()
+    return render(request, "dashboard/overview.html", context)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
