@@ -202,3 +202,16 @@ def test_it_handles_a_401(signed_in, upstream):
 def test_it_shows_the_tokens_page_in_french(signed_in, upstream):
     signed_in.cookies["dashboard_language"] = "fr"
     assert "Créer un jeton" in signed_in.get("/api-tokens/").content.decode()
+
+
+def test_it_never_logs_a_secret(signed_in, upstream, caplog):
+    caplog.set_level("DEBUG")
+    response = signed_in.post("/api-tokens/create/", {"name": "Logged?"})
+    secret = _secret_in(response.content.decode())
+    enrol = signed_in.post("/authentication/2fa/enable/", HTTP_HX_REQUEST="true").content.decode()
+    tfa_secret = re.search(r'<code id="tfa-secret">([A-Z2-7 ]+)</code>', enrol).group(1).replace(" ", "")
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "API token created" in logged
+    assert "2FA enrolment started" in logged
+    assert secret not in logged
+    assert tfa_secret not in logged
