@@ -203,8 +203,31 @@ def plan_by_name(name: str) -> Plan:
     return next(plan for plan in PLANS.values() if plan.name == name)
 
 
-def provider_json(provider: dict[str, Any]) -> dict[str, Any]:
-    return {**provider, "plans": [plan.json() for plan in provider["plans"]]}
+def provider_json(provider: dict[str, Any], host: str | None = None) -> dict[str, Any]:
+    """``host``: serve the logo from this sandbox (still protocol-relative, like the real CDN URL),
+    since the machines running the sandbox reach no CDN."""
+    data = {**provider, "plans": [plan.json() for plan in provider["plans"]]}
+    if host:
+        data["logo_url"] = f"//{host}/sandbox/files/logos/{provider['id']}.svg"
+    return data
+
+
+LOGO_COLOURS = ["#1d4ed8", "#047857", "#b91c1c", "#7c3aed", "#b45309", "#0e7490"]
+
+
+def logo_svg(provider_id: str) -> str | None:
+    """A small square logo with the provider's initials."""
+    provider = PROVIDER_BY_ID.get(provider_id)
+    if provider is None:
+        return None
+    initials = "".join(word[0] for word in provider["name"].replace("-", " ").split()[:2]).upper() or "?"
+    colour = LOGO_COLOURS[sum(map(ord, provider_id)) % len(LOGO_COLOURS)]
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">'
+        f'<rect width="64" height="64" rx="14" fill="{colour}"/>'
+        '<text x="32" y="41" font-family="Arial, sans-serif" font-size="24" font-weight="700" '
+        f'fill="#fff" text-anchor="middle">{initials}</text></svg>'
+    )
 
 
 @dataclass(frozen=True)

@@ -98,5 +98,6 @@ urlpatterns = [
     *billing_urls,
     *control_urls,
     path("files/invoices/<str:id>.pdf", billing.invoice_pdf_file, name="sandbox-invoice-pdf"),
+    path("files/logos/<str:id>.svg", catalog.provider_logo, name="sandbox-provider-logo"),
     re_path(r"^(?P<rest>.*)$", unknown_route),
 ]

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from dashboard.money import Money, MoneyError
 
@@ -146,12 +149,13 @@ def month_year(value: Any) -> date | None:
 
 
 def protocol_relative(url: Any) -> str | None:
-    """``//cdn…/logo.svg`` becomes ``https://cdn…/logo.svg``; only http(s) URLs pass."""
+    """``//cdn…/logo.svg`` takes the scheme of the API that sent it (https for the platform, http
+    for a local sandbox); only http(s) URLs pass, so ``javascript:`` and the like never do."""
     text = optional_string(url)
     if text is None:
         return None
     if text.startswith("//"):
-        text = "https:" + text
+        text = f"{urlsplit(settings.SCALINGO_API_URL).scheme or 'https'}:{text}"
     if not re.match(r"^https?://", text):
         return None
     return text

@@ -4,9 +4,9 @@ Account-only sizes appear only for their account's bearer."""
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
-from sandbox.catalog_data import CATEGORIES, PROVIDER_BY_ID, PROVIDERS, SIZES, provider_json
+from sandbox.catalog_data import CATEGORIES, PROVIDER_BY_ID, PROVIDERS, SIZES, logo_svg, provider_json
 from sandbox.http import NotFound, json_response
 from sandbox.models import App, ContainerSize
 from sandbox.serializers import custom_size_json
@@ -18,7 +18,8 @@ def addon_category_list(request: HttpRequest) -> HttpResponse:
 
 def addon_provider_list(request: HttpRequest) -> HttpResponse:
     category_id = request.GET.get("category_id")
-    providers = [provider_json(p) for p in PROVIDERS if not category_id or p["category"]["id"] == category_id]
+    host = request.get_host()
+    providers = [provider_json(p, host) for p in PROVIDERS if not category_id or p["category"]["id"] == category_id]
     return json_response({"addon_providers": providers})
 
 
@@ -45,3 +46,13 @@ def container_size_list(request: HttpRequest) -> HttpResponse:
         custom = ContainerSize.objects.filter(user_id__in=owners).order_by("ordinal")
         sizes += [custom_size_json(size) for size in custom]
     return json_response({"container_sizes": sizes})
+
+
+def provider_logo(request: HttpRequest, id: str) -> HttpResponse:
+    svg = logo_svg(id)
+    if svg is None:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -98,8 +98,11 @@ def test_it_reads_money_in_every_unit():
         parse.money_euros("free")
 
 
-def test_it_fixes_protocol_relative_urls():
+def test_it_fixes_protocol_relative_urls(settings):
+    settings.SCALINGO_API_URL = "https://api.osc-fr1.scalingo.com"
     assert parse.protocol_relative("//cdn.scalingo.com/a.svg") == "https://cdn.scalingo.com/a.svg"
+    settings.SCALINGO_API_URL = "http://127.0.0.1:8001/sandbox/api/osc-fr1"
+    assert parse.protocol_relative("//127.0.0.1:8001/a.svg") == "http://127.0.0.1:8001/a.svg"
     assert parse.protocol_relative("javascript:alert(1)") is None
     assert parse.protocol_relative(None) is None
 
