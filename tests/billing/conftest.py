@@ -16,3 +16,21 @@ def sandbox_invoices():
         return list(Invoice.objects.filter(user_id=user_id_for(demo_account(key))).order_by("-billing_month"))
 
     return _invoices
+
+
+@pytest.fixture
+def stable_pdfs(monkeypatch):
+    """The sandbox stamps each PDF with the time it was made; serve each invoice's first rendering
+    again, so the bytes the dashboard streams can be compared with the upstream's."""
+    from sandbox.views import billing as sandbox_billing
+
+    made: dict[str, bytes] = {}
+    original = sandbox_billing.invoice_pdf
+
+    def once(invoice):
+        if invoice.id not in made:
+            made[invoice.id] = original(invoice)
+        return made[invoice.id]
+
+    monkeypatch.setattr(sandbox_billing, "invoice_pdf", once)
+    return made

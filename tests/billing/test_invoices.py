@@ -103,7 +103,7 @@ def test_it_handles_an_unknown_invoice(signed_in_as):
     assert client.get("/invoices/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
-def test_it_streams_the_pdf_with_the_upstream_bytes(signed_in_as, upstream, sandbox_invoices):
+def test_it_streams_the_pdf_with_the_upstream_bytes(signed_in_as, upstream, sandbox_invoices, stable_pdfs):
     import httpx
 
     client = signed_in_as("ordinary")

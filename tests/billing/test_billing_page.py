@@ -1,0 +1,128 @@
+"""Billing page: profile, payment method, credit, payment rules and the payment history."""
+
+from __future__ import annotations
+
+from sandbox import faults
+
+PROFILE = "/v1/account/billing/profile"
+OPERATIONS = "/v1/account/billing/operations"
+
+
+def test_it_shows_the_profile_card_and_rules(signed_in, upstream):
+    response = signed_in.get("/billing/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body
+    assert "15 avenue du Rhin" in body
+    assert "Visa" in body and "4242" in body and "08/2028" in body
+    assert "retried every day for 5 days" in body
+    assert "suspends the account" in body
+    assert upstream.calls(route=PROFILE, method="GET") and upstream.calls(route=OPERATIONS, method="GET")
+
+
+def test_it_warns_about_a_card_expiring_this_month(signed_in_as):
+    body = signed_in_as("teamadmin").get("/billing/").content.decode()
+    assert "American Express" in body
+    assert "This card expires at the end of this month" in body
+    assert "PO 2026-ACME-17" in body and "FR40303265045" in body
+
+
+def test_it_shows_sepa_with_its_mandate(signed_in_as):
+    body = signed_in_as("suspended").get("/billing/").content.decode()
+    assert "SEPA debit" in body and "3000" in body and "FR" in body
+    assert "https://payments.example.com/mandates/SANDBOX-SEPA-0001" in body
+
+
+def test_it_shows_paypal_and_credit_in_french(signed_in_as):
+    client = signed_in_as("github")
+    client.cookies["dashboard_language"] = "fr"
+    body = client.get("/billing/").content.decode()
+    assert "PayPal" in body
+    assert "42,50\xa0€" in body
+    assert "Crédit prépayé" in body
+
+
+def test_it_tells_an_account_without_profile_what_to_do(signed_in_as):
+    body = signed_in_as("empty").get("/billing/").content.decode()
+    assert "No billing profile yet" in body
+    assert "Create the billing profile" in body
+    assert "No payments yet." in body
+
+
+def test_it_paginates_the_payment_history_as_a_fragment(signed_in_as, upstream):
+    client = signed_in_as("teamadmin")
+    response = client.get("/billing/?page=2&per_page=10", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="payment-history")
+    body = response.content.decode()
+    assert "<html" not in body and 'id="payment-history"' in body
+    assert "Page 2 of" in body and 'rel="prev"' in body
+    assert not upstream.calls(route=PROFILE)
+    call = upstream.calls(route=OPERATIONS)[0]
+    assert call["status"] == 200
+
+
+def test_it_shows_a_history_failure_next_to_the_history(signed_in):
+    faults.configure(forced="500", paths=["/sandbox/api/osc-fr1/v1/account/billing/operations"])
+    body = signed_in.get("/billing/").content.decode()
+    assert "The payment history could not be loaded" in body
+    assert "15 avenue du Rhin" in body  # the rest of the page still renders
+
+
+def test_it_shows_the_profile_form_inline_with_htmx(signed_in):
+    response = signed_in.get("/billing/profile/", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'value="15 avenue du Rhin"' in body
+
+
+def test_it_saves_the_profile_through_the_billing_host(signed_in, upstream):
+    data = {
+        "name": "Demo Ordinary",
+        "company": "Ordinary SARL",
+        "email": "billing@example.com",
+        "address_line1": "1 rue de la Paix",
+        "address_zip": "75002",
+        "address_city": "Paris",
+        "address_country": "France",
+        "invoice_additional_info": "PO 42",
+    }
+    response = signed_in.post("/billing/profile/", data)
+    assert response.status_code == 302 and response["Location"] == "/billing/"
+    assert upstream.calls(route="/profiles/:id", method="PUT")
+    body = signed_in.get("/billing/").content.decode()
+    assert "Ordinary SARL" in body and "PO 42" in body and "Billing profile saved." in body
+
+
+def test_it_creates_a_profile_when_there_is_none(signed_in_as, upstream):
+    client = signed_in_as("empty")
+    data = {"name": "Demo Empty", "address_line1": "2 rue", "address_zip": "67000", "address_city": "Strasbourg"}
+    data["address_country"] = "France"
+    response = client.post("/billing/profile/", data, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/billing/"
+    assert upstream.calls(route="/profiles", method="POST")
+
+
+def test_it_handles_bad_input_with_messages_under_fields(signed_in, upstream):
+    data = {"name": "", "address_line1": "1 rue", "address_zip": "1", "address_city": "X", "address_country": "France"}
+    data["email"] = "not-an-email"
+    response = signed_in.post("/billing/profile/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required." in body and "Enter a valid email address." in body
+    assert 'value="not-an-email"' in body
+    assert not upstream.calls(route="/profiles/:id")
+
+
+def test_it_handles_an_upstream_422_under_the_field(signed_in):
+    data = {"name": "N", "address_line1": "1 rue", "address_zip": "1", "address_city": "X", "address_country": "France"}
+    data["vat_number"] = "12-not-vat!"
+    response = signed_in.post("/billing/profile/", data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "is not a valid VAT number" in body
+    assert 'value="12-not-vat!"' in body
+
+
+def test_it_handles_an_unavailable_billing_host(signed_in):
+    faults.configure(forced="503", paths=["/sandbox/billing/"])
+    data = {"name": "N", "address_line1": "1 rue", "address_zip": "1", "address_city": "X", "address_country": "France"}
+    body = signed_in.post("/billing/profile/", data).content.decode()
+    assert "Nothing was saved" in body and 'value="1 rue"' in body
