@@ -145,8 +145,8 @@ def test_it_switches_to_french(client):
     assert response.status_code == 302
     page = client.get("/signin/")
     assert b'lang="fr"' in page.content
-    assert "Se connecter".encode() in page.content
-    assert "Aller au contenu".encode() in page.content
+    assert b"Se connecter" in page.content
+    assert b"Aller au contenu" in page.content
 
 
 def test_it_shows_the_suspension_banner(signed_in_as):
