@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from . import parse
+from . import errors, parse
 from .http import Auth, Host, call
 
 
@@ -84,7 +84,7 @@ def tfa_enrol(*, auth: Auth) -> TfaEnrolment:
     data = parse.obj(parse.root(reply.body, "tfa"), "tfa")
     uri = parse.string(data.get("uri"))
     if not uri.startswith("otpauth://"):
-        raise parse.MalformedResponse("the 2FA enrolment came without an otpauth URI")
+        raise errors.MalformedResponse("the 2FA enrolment came without an otpauth URI")
     return TfaEnrolment(uri=uri)
 
 
@@ -118,7 +118,7 @@ def region_from(value: Any) -> Region:
     data = parse.obj(value, "region")
     api = parse.string(data.get("api"))
     if not api.startswith(("https://", "http://")):
-        raise parse.MalformedResponse("a region came without an API URL")
+        raise errors.MalformedResponse("a region came without an API URL")
     name = parse.string(data.get("name"))
     return Region(
         name=name,

@@ -7,6 +7,7 @@ import base64
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from django.utils import translation
 
 from accounts import sshkeys
 from tests.accounts.keys_data import (
@@ -17,6 +18,13 @@ from tests.accounts.keys_data import (
     RSA_3072,
     RSA_3072_FINGERPRINT,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are translated; these tests read the English ones whatever an earlier test activated.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
