@@ -495,7 +495,7 @@ def _nice_ceiling(value: Decimal) -> Decimal:
 def spend_chart(series: list[MonthSpend]) -> SpendChart:
     """Geometry of a bar chart, computed here so the template only draws rectangles."""
     width, height = 720, 260
-    left, right, top, bottom = 64, 8, 12, 228
+    left, right, top, bottom = 76, 8, 12, 228
     plot_w, plot_h = Decimal(width - left - right), Decimal(bottom - top)
     peak = max((s.total.amount for s in series), default=Decimal(0))
     ceiling = _nice_ceiling(peak)

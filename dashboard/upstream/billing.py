@@ -406,7 +406,7 @@ def invoice_download_url(*, auth: Auth, invoice_id: str) -> str:
         auth=auth,
         headers={"Accept": "application/pdf,application/json"},
     )
-    location = reply.headers.get("location") if reply.status in (301, 302, 303, 307, 308) else None
+    location: str | None = reply.headers.get("location") if reply.status in (301, 302, 303, 307, 308) else None
     if not location or not location.startswith(("https://", "http://")):
         raise errors.MalformedResponse("The platform API did not say where the invoice PDF is.")
     return location
