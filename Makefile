@@ -62,7 +62,16 @@ pytest: install system-test-deps
 
 test: lint typecheck pytest
 
-bench: install
+# Speed figures into docs/bench.md (a few minutes; BENCH_ARGS=--quick for a short run). Needs wrk,
+# nginx, redis-server and Chromium from Debian, and Lighthouse from npm: pinned, installed under
+# VAR_DIR without touching package.json, never committed.
+LIGHTHOUSE_VERSION := 12.8.2
+bench: install system-test-deps
+	@command -v wrk >/dev/null && command -v npm >/dev/null || { \
+		echo "Installing wrk and npm (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk npm >/dev/null; }
+	@test -x $(VAR_DIR)/node/node_modules/.bin/lighthouse || \
+		npm install --no-save --no-audit --no-fund --silent --prefix $(VAR_DIR)/node lighthouse@$(LIGHTHOUSE_VERSION)
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:

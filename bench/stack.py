@@ -359,6 +359,12 @@ events {{ worker_connections 512; }}
 http {{
     access_log {workdir / "access.log"};
 {temp}
+    gzip on;
+    gzip_comp_level 5;
+    gzip_min_length 256;
+    gzip_proxied any;
+    gzip_vary on;
+    gzip_types text/css application/javascript application/json image/svg+xml text/plain text/csv;
     upstream dashboard {{
 {servers}
         keepalive 16;
