@@ -19,6 +19,8 @@ def _money(cents: int) -> str:
 def invoice_pdf(invoice: Invoice) -> bytes:
     profile = BillingProfile.objects.filter(user=invoice.user).first()
     pdf = FPDF()
+    # Stamped with the invoice's own date, so the same invoice always gives the same bytes.
+    pdf.set_creation_date(invoice.created_at)
     pdf.set_title(f"Invoice {invoice.invoice_number}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
