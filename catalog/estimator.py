@@ -43,6 +43,7 @@ class Choice:
     on_demand: bool = False
     # The provider of an addon plan: part of the field's accessible name (plans share names).
     group: str = ""
+    memory: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def estimate(query: Mapping[str, str], sizes: list[ContainerSize], providers: li
             size.thirtydays_price,
             query.get(SIZE_PREFIX + size.name, ""),
             MAX_CONTAINERS,
+            memory=size.memory,
         )
         for size in sizes
     ]
@@ -139,7 +141,12 @@ def estimate(query: Mapping[str, str], sizes: list[ContainerSize], providers: li
         if key.startswith((SIZE_PREFIX, ADDON_PREFIX)) and key not in known and value.strip() not in ("", "0")
     ]
     lines = [
-        Line(label=choice.label, count=choice.count, unit_price=choice.unit_price, subtotal=_subtotal(choice))
+        Line(
+            label=_("%(size)s containers") % {"size": choice.label},
+            count=choice.count,
+            unit_price=choice.unit_price,
+            subtotal=_subtotal(choice),
+        )
         for choice in size_choices
         if choice.count
     ]

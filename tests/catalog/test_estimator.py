@@ -70,8 +70,8 @@ def test_it_shows_the_estimate_line_by_line():
         **{"size-S": "3", "size-M": "1", "addon-postgresql-starter-512": "2", "addon-postgresql-business": "0"}
     )
     assert [(line.label, line.count, line.subtotal) for line in result.lines] == [
-        ("S", 3, Money.from_euros("21.60")),
-        ("M", 1, Money.from_euros("14.40")),
+        ("S containers", 3, Money.from_euros("21.60")),
+        ("M containers", 1, Money.from_euros("14.40")),
         ("PostgreSQL Starter 512M", 2, Money.from_euros("14.40")),
     ]
     assert result.total == Money.from_euros("50.40")
@@ -110,7 +110,7 @@ def test_it_handles_negative_absurd_and_unreadable_counts(raw, message):
     assert refused.error == message
     assert refused.raw == raw.strip()  # kept as typed
     assert result.has_errors
-    assert [line.label for line in result.lines] == ["M"]
+    assert [line.label for line in result.lines] == ["M containers"]
 
 
 def test_it_limits_addon_counts_separately():

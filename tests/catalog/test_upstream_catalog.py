@@ -136,7 +136,8 @@ def test_it_handles_a_malformed_pricing():
         catalog.plan_from(negative)
 
 
-def test_it_shows_providers_with_https_logo_and_plans_by_position(answer):
+def test_it_shows_providers_with_https_logo_and_plans_by_position(answer, settings):
+    settings.SCALINGO_API_URL = "https://api.osc-fr1.scalingo.com"
     seen = answer(200, PROVIDERS_EXAMPLE)
     [provider] = catalog.addon_provider_list()
     assert provider.logo_url == "https://cdn.scalingo.com/addons/Scalingo_Postgresql.svg"
