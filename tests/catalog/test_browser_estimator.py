@@ -63,3 +63,20 @@ def test_it_estimates_without_javascript(upstream, browser):
     expect(page.get_by_text("That is too many: enter 1,000 at most.")).to_be_visible()
     expect(page.get_by_label("XL", exact=True)).to_have_value("99999")
     context.close()
+
+
+def test_it_filters_the_catalog_by_category_without_a_reload(upstream, page):
+    page.goto(f"{upstream.url}/catalog/")
+    page.evaluate("window.__noReload = true")
+    tabs = page.get_by_role("navigation", name="Addon categories")
+    tabs.get_by_role("link", name=re.compile(r"^Email")).click()
+    expect(page).to_have_url(re.compile(r"/catalog/\?category=email$"))
+    expect(page.get_by_role("heading", name="Mailpost")).to_be_visible()
+    expect(page.get_by_role("heading", name="PostgreSQL")).to_have_count(0)
+    current = tabs.locator("[aria-current='page']")
+    expect(current).to_contain_text("Email")
+    expect(current).to_be_focused()
+    assert page.evaluate("window.__noReload") is True
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/catalog/$"))
+    expect(page.get_by_role("heading", name="PostgreSQL")).to_be_visible()

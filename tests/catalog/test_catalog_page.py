@@ -197,3 +197,37 @@ def test_it_handles_an_upstream_failure_on_the_catalog(upstream, client, setting
     page = text(client.get("/catalog/"))
     assert "PostgreSQL" in page
     assert len(upstream.calls(route=PROVIDERS)) == 1
+
+
+def test_it_costs_no_upstream_call_on_a_signed_in_second_view(upstream, signed_in_as):
+    client = signed_in_as("teamadmin")
+    client.get("/catalog/")
+    upstream.clear()
+    assert "3XL" in text(client.get("/catalog/"))
+    assert "3XL" in text(client.get("/catalog/estimate/?size-3XL=1"))
+    assert upstream.calls() == []
+
+
+def test_it_files_providers_under_a_category_named_differently_in_the_list():
+    """The published examples give "Databases" one id inside providers and another in the list (§8.8)."""
+    from catalog import services
+    from dashboard.upstream import catalog
+
+    listed = [
+        catalog.category_from({"id": "54c6909b61646d0001000000", "name": "Data stores", "position": 1}),
+        catalog.category_from({"id": "e", "name": "Email", "position": 3}),
+    ]
+    providers = [
+        catalog.provider_from(
+            {"id": "postgresql", "name": "PostgreSQL", "category": {"id": "5c9ba5", "name": "Databases", "position": 1}}
+        ),
+        catalog.provider_from({"id": "mail", "name": "Mail", "category": {"id": "other-id", "name": "email"}}),
+        catalog.provider_from({"id": "loose", "name": "Loose"}),
+    ]
+    tabs = services.category_tabs(listed, providers)
+    assert [(tab.slug, [p.id for p in tab.providers]) for tab in tabs] == [
+        ("databases", ["postgresql"]),
+        ("email", ["mail"]),
+    ]
+    assert services.selected_tab(tabs, "e").slug == "email"
+    assert services.selected_tab(tabs, "data-stores") is None
