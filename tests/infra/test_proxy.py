@@ -86,6 +86,9 @@ def test_every_link_form_and_asset_stays_on_the_site(site):
         for link in re.findall(r'href="([^"]+)"', nav[0]):
             response = client.get(link)
             assert response.status_code == 200, (link, response.status_code, response.text[:500])
+            paths = [url for _, url in URL_ATTRIBUTE.findall(response.text) if url.startswith("/")]
+            outside = [url for url in paths if not url.startswith(site.path("/"))]
+            assert outside == [], f"{link}: paths outside {site.prefix or '/'}: {outside}"
 
 
 def test_it_switches_the_theme_with_a_form_post(site):
