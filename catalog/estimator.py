@@ -26,6 +26,10 @@ MAX_CONTAINERS = 1000
 MAX_ADDONS = 100
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _NEGATIVE = re.compile(r"-\s*[0-9]+([.,][0-9]*)?")
+# Names from a shared link are echoed back only when they look like a size or plan name, so a
+# crafted link cannot make the page say arbitrary things.
+_ITEM_NAME = re.compile(r"[A-Za-z0-9._-]{1,60}")
+MAX_UNKNOWN_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,11 @@ def estimate(query: Mapping[str, str], sizes: list[ContainerSize], providers: li
     unknown = [
         key.split("-", 1)[1]
         for key, value in query.items()
-        if key.startswith((SIZE_PREFIX, ADDON_PREFIX)) and key not in known and value.strip() not in ("", "0")
-    ]
+        if key.startswith((SIZE_PREFIX, ADDON_PREFIX))
+        and key not in known
+        and value.strip() not in ("", "0")
+        and _ITEM_NAME.fullmatch(key.split("-", 1)[1])
+    ][:MAX_UNKNOWN_SHOWN]
     lines = [
         Line(
             label=_("%(size)s containers") % {"size": choice.label},

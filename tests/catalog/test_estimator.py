@@ -120,7 +120,8 @@ def test_it_limits_addon_counts_separately():
 
 
 def test_it_handles_items_the_catalog_no_longer_offers():
-    result = run(**{"size-4XL": "2", "addon-postgresql-old": "1", "addon-gone": "0", "other": "1"})
+    query = {"size-4XL": "2", "addon-postgresql-old": "1", "addon-gone": "0", "other": "1", "size-Call us now!": "1"}
+    result = run(**query)
     assert result.unknown == ["4XL", "postgresql-old"]
     assert result.lines == []
 
