@@ -5,6 +5,7 @@ import logging
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -57,11 +58,11 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "system")
     if theme not in THEMES:
         theme = "system"
-    next_url = request.POST.get("next") or "/"
+    next_url = request.POST.get("next") or reverse("overview")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) or not next_url.startswith(
         "/"
     ):
-        next_url = "/"
+        next_url = reverse("overview")  # not "/": on a sub-path that would leave the site
     response: HttpResponse
     if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)

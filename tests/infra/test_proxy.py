@@ -100,6 +100,9 @@ def test_it_switches_the_theme_with_a_form_post(site):
         page = client.get(site.path("/"))
         assert 'data-theme="dark"' in page.text
 
+        without_next = site.post(client, "/preferences/theme/", {"theme": "dark"})
+        assert without_next.headers["location"] == site.path("/")
+
         htmx = site.post(client, "/preferences/theme/", {"theme": "light"}, **{"HX-Request": "true"})
         assert htmx.status_code == 204
         assert 'data-theme="light"' in client.get(site.path("/")).text
