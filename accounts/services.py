@@ -72,7 +72,7 @@ class _FixedBearer:
     def bearer(self) -> str:
         return self._value
 
-    def reexchange(self) -> str:
+    def reexchange(self, refused: str | None = None) -> str:
         raise errors.Unauthorized("The new bearer was refused.")
 
 
@@ -144,7 +144,7 @@ def current_user(request: HttpRequest) -> User:
     key = user_cache_key(current.user_id)
     user: User | None = cache.get(key)
     if user is None:
-        user = users.user_self(auth=account_session.SessionAuth(request.session))
+        user = users.user_self(auth=getattr(request, "auth", None) or account_session.SessionAuth(request.session))
         cache.set(key, user, settings.UPSTREAM_READ_CACHE_SECONDS)
     return user
 

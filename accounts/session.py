@@ -110,31 +110,43 @@ def api_token(session: SessionBase) -> str:
 
 class SessionAuth:
     """The upstream ``Auth`` for a signed-in session: reuses the bearer until 5 minutes before its
-    exp, then exchanges the API token again; the client calls ``reexchange`` once on a 401."""
+    exp, then exchanges the API token again; the client calls ``reexchange`` once on a 401.
+
+    A page fetches its parts from several threads at once. They share one lock per session, so
+    an expiring or refused bearer is exchanged once, not once per thread.
+    """
 
     def __init__(self, session: SessionBase) -> None:
         self._session = session
-        self._lock = threading.Lock()
+        self._lock: threading.RLock = session.__dict__.setdefault("_dashboard_auth_lock", threading.RLock())
+
+    def _data(self) -> dict[str, Any]:
+        data: dict[str, Any] | None = self._session.get(KEY)
+        if not data:
+            raise errors.Unauthorized("Not signed in.")
+        return data
 
     def bearer(self) -> str:
         with self._lock:
-            data = self._session.get(KEY)
-            if not data:
-                raise errors.Unauthorized("Not signed in.")
+            data = self._data()
             if float(data.get("bearer_exp", 0)) - time.time() > BEARER_REFRESH_MARGIN:
                 return decrypt(data["bearer"])
-        return self.reexchange()
+            return self._exchange(data)
 
-    def reexchange(self) -> str:
+    def reexchange(self, refused: str | None = None) -> str:
         with self._lock:
-            data = self._session.get(KEY)
-            if not data:
-                raise errors.Unauthorized("Not signed in.")
-            bearer = tokens.token_exchange(api_token=decrypt(data["api_token"]))
-            data["bearer"] = encrypt(bearer.value)
-            data["bearer_exp"] = bearer.expires_at.timestamp()
-            self._session.modified = True
-            return bearer.value
+            data = self._data()
+            current = decrypt(data["bearer"])
+            if refused is not None and current != refused:
+                return current  # another thread already replaced the refused bearer
+            return self._exchange(data)
+
+    def _exchange(self, data: dict[str, Any]) -> str:
+        bearer = tokens.token_exchange(api_token=decrypt(data["api_token"]))
+        data["bearer"] = encrypt(bearer.value)
+        data["bearer_exp"] = bearer.expires_at.timestamp()
+        self._session.modified = True
+        return bearer.value
 
 
 def replace_api_token(session: SessionBase, *, api_token: str, bearer: tokens.Bearer) -> None:

@@ -85,6 +85,16 @@ def signed_in_as(upstream, client):
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """A French request leaves French active in its thread; every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     from django.core.cache import cache
 

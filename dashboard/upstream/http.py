@@ -42,7 +42,9 @@ class Auth(Protocol):
 
     def bearer(self) -> str: ...
 
-    def reexchange(self) -> str: ...
+    def reexchange(self, refused: str | None = None) -> str:
+        """A fresh bearer, after ``refused`` got a 401 (unless another caller already replaced it)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,9 @@ def call(
     attempt = 0
     while True:
         attempt += 1
+        bearer = auth.bearer() if auth is not None else None
         try:
-            response = _send(method, url, template, host, params, json, auth, basic, headers)
+            response = _send(method, url, template, host, params, json, bearer, basic, headers)
         except errors.UpstreamConnectionError:
             # A timeout is not retried: it has already spent the time a page may take.
             if attempt <= retries and _time_left(started):
@@ -151,7 +154,7 @@ def call(
             continue
         if response.status_code == 401 and auth is not None and not reexchanged:
             reexchanged = True
-            auth.reexchange()
+            auth.reexchange(bearer)
             continue
         return _reply(response)
 
@@ -164,12 +167,12 @@ def _backoff(attempt: int) -> None:
     time.sleep(min(0.1 * 2 ** (attempt - 1), 0.5))
 
 
-def _headers(auth: Auth | None, basic: Basic | None, extra: Mapping[str, str] | None, has_body: bool) -> dict[str, str]:
+def _headers(bearer: str | None, extra: Mapping[str, str] | None, has_body: bool) -> dict[str, str]:
     headers = {"X-Request-ID": current_request_id()}
     if has_body:
         headers["Content-Type"] = "application/json"
-    if auth is not None:
-        headers["Authorization"] = f"Bearer {auth.bearer()}"
+    if bearer is not None:
+        headers["Authorization"] = f"Bearer {bearer}"
     if extra:
         headers.update(extra)
     return headers
@@ -182,11 +185,11 @@ def _send(
     host: Host,
     params: Mapping[str, Any] | None,
     json: Any,
-    auth: Auth | None,
+    bearer: str | None,
     basic: Basic | None,
     extra_headers: Mapping[str, str] | None,
 ) -> httpx.Response:
-    headers = _headers(auth, basic, extra_headers, json is not None)
+    headers = _headers(bearer, extra_headers, json is not None)
     started = time.monotonic()
     status: int | str = "error"
     try:

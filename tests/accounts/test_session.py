@@ -111,3 +111,20 @@ def test_it_ends_the_session_when_its_key_was_dropped(settings):
     settings.SESSION_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(errors.Unauthorized):
         account_session.decrypt(sealed)
+
+
+def test_it_exchanges_once_when_parallel_parts_find_the_bearer_refused(signed_in, upstream):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboard.upstream import users
+
+    session = signed_in.session
+    session[account_session.KEY]["bearer"] = account_session.encrypt("refused-bearer")
+    session.save()
+    session = signed_in.session
+    auth = account_session.SessionAuth(session)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda _: users.user_self(auth=account_session.SessionAuth(session)).username, range(4)))
+    assert set(found) == {"demo-ordinary"}
+    assert len(upstream.calls(route="/v1/tokens/exchange")) == 1
+    assert auth.bearer() != "refused-bearer"

@@ -15,7 +15,7 @@ class StaticAuth:
     def bearer(self) -> str:
         return "bearer"
 
-    def reexchange(self) -> str:
+    def reexchange(self, refused: str | None = None) -> str:
         raise errors.Unauthorized("refused")
 
 

@@ -132,7 +132,7 @@ class FakeAuth:
     def bearer(self) -> str:
         return "bearer-value"
 
-    def reexchange(self) -> str:
+    def reexchange(self, refused: str | None = None) -> str:
         return "bearer-value"
 
 

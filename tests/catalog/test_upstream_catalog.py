@@ -251,7 +251,7 @@ def test_it_sends_the_bearer_for_sizes_when_signed_in(answer):
         def bearer(self):
             return "jwt"
 
-        def reexchange(self):
+        def reexchange(self, refused=None):
             return "jwt"
 
     seen = answer(200, SIZES_EXAMPLE)
@@ -302,7 +302,7 @@ def test_it_handles_referral_clicks_as_a_string(answer):
         def bearer(self):
             return "jwt"
 
-        def reexchange(self):
+        def reexchange(self, refused=None):
             return "jwt"
 
     stats = referrals.referral_stats(auth=FixedAuth())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -58,7 +58,6 @@ class Site:
     prefix: str
     workdir: Path
     redis: stack.Service | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def origin(self) -> str:

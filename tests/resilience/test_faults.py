@@ -31,14 +31,28 @@ def navigation_urls() -> list[str]:
 
 
 @pytest.fixture
-def inject_faults(upstream, settings):
-    """``inject_faults()``: from then on 20% faults; the dashboard gives up after 1 s, a hang lasts 1.5 s."""
+def inject_faults(upstream, settings, monkeypatch):
+    """``inject_faults()``: from then on 20% faults; the dashboard gives up after 1 s, a hang lasts 1.5 s.
+
+    Returns the kinds of fault the sandbox chose, as they happen.
+    """
     from sandbox import faults
 
-    def start() -> None:
+    injected: Counter[str] = Counter()
+    choose = faults.choose
+
+    def counting_choose(request):
+        kind = choose(request)
+        if kind is not None:
+            injected[kind] += 1
+        return kind
+
+    def start() -> Counter[str]:
         settings.UPSTREAM_READ_TIMEOUT = 1.0
         upstream_http.set_transport_for_tests(None)  # a new pool, built with the short timeout
         faults.configure(fault_rate=0.2, hang_seconds=1.5)
+        monkeypatch.setattr(faults, "choose", counting_choose)
+        return injected
 
     yield start
     faults.reset()
@@ -47,7 +61,7 @@ def inject_faults(upstream, settings):
 
 def test_every_page_answers_while_the_upstream_fails_one_call_in_five(signed_in_as, upstream, inject_faults):
     client = signed_in_as("teamadmin")
-    inject_faults()
+    injected = inject_faults()
     urls = navigation_urls()
     assert "/" in urls
     problems: list[str] = []
@@ -78,6 +92,5 @@ def test_every_page_answers_while_the_upstream_fails_one_call_in_five(signed_in_
                 visit(part.replace("&amp;", "&"), **{"HX-Request": "true", "HX-Current-URL": f"http://testserver{url}"})
 
     assert problems == [], "\n".join(problems)
-    faulted = [call for call in upstream.calls() if str(call.get("status", "")).startswith("5")]
-    assert faulted, "the sandbox injected no fault: the test proved nothing"
+    assert sum(injected.values()) > 0, "the sandbox injected no fault: the test proved nothing"
     assert statuses[500] == 0

@@ -51,7 +51,7 @@ class FixedAuth:
     def bearer(self) -> str:
         return self.value
 
-    def reexchange(self) -> str:
+    def reexchange(self, refused: str | None = None) -> str:
         self.exchanges += 1
         self.value = f"bearer-{self.exchanges + 1}"
         return self.value
