@@ -16,6 +16,18 @@ MINUTES_PER_30_DAYS = 43200
 _PRICE_PLACES = Decimal("0.0000000001")
 
 
+# The documented size table (upstream-api.md §4.3) pairs 10 ¢/h with 720 ¢ per 30 days for S, and
+# so on for every size: its deprecated ``hourly_price`` is a tenth of the rate its
+# ``thirtydays_price`` and ``pricings`` give. The sandbox serves both fields exactly as documented
+# and prices usage from ``thirtydays_price`` (S = 7.20 € for 43 200 minutes, as the invoice example
+# bills it), so the catalogue, usage and invoices agree.
+THIRTYDAYS_PER_HOURLY = 72
+
+
+def thirtydays_cents(hourly_price: int) -> int:
+    return hourly_price * THIRTYDAYS_PER_HOURLY
+
+
 def per_minute(cents_per_30_days: int) -> Decimal:
     return (Decimal(cents_per_30_days) / 100 / MINUTES_PER_30_DAYS).quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP)
 
@@ -249,13 +261,13 @@ class Size:
             "human_name": self.human_name or self.name,
             "ordinal": self.ordinal,
             "hourly_price": self.hourly_price,
-            "thirtydays_price": self.hourly_price * 720,
+            "thirtydays_price": thirtydays_cents(self.hourly_price),
             "memory": self.memory,
             "swap": self.swap,
             "human_cpu": self.human_cpu,
             "pids_limit": self.pids_limit,
             "sku": f"{region}-app-{self.name}",
-            "pricings": pricings(per_minute(self.hourly_price * 720)),
+            "pricings": pricings(per_minute(thirtydays_cents(self.hourly_price))),
         }
 
 

@@ -199,7 +199,7 @@ def operation_json(operation: BillingOperation, request: HttpRequest) -> dict[st
 
 
 def custom_size_json(size: ContainerSize) -> dict[str, Any]:
-    from sandbox.catalog_data import per_minute, pricings
+    from sandbox.catalog_data import per_minute, pricings, thirtydays_cents
 
     return {
         "id": size.id,
@@ -207,13 +207,13 @@ def custom_size_json(size: ContainerSize) -> dict[str, Any]:
         "human_name": size.human_name,
         "ordinal": size.ordinal,
         "hourly_price": size.hourly_price,
-        "thirtydays_price": size.hourly_price * 720,
+        "thirtydays_price": thirtydays_cents(size.hourly_price),
         "memory": size.memory,
         "swap": size.swap,
         "human_cpu": size.human_cpu,
         "pids_limit": size.pids_limit,
         "sku": size.sku,
-        "pricings": pricings(per_minute(size.hourly_price * 720)),
+        "pricings": pricings(per_minute(thirtydays_cents(size.hourly_price))),
     }
 
 

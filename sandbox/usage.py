@@ -3,8 +3,8 @@ invoices the seed generates (so both always agree).
 
 A range is ``[from, to)``: ``from`` is included and ``to`` excluded, so ``from=2020-10-01&
 to=2020-11-01`` is exactly October. Durations are in minutes; a runtime's ``duration`` counts
-container-minutes (2 containers for 10 minutes = 20). Prices: runtimes cost ``hourly_price``
-cents per container-hour; addons their plan's per-minute ``pricings``.
+container-minutes (2 containers for 10 minutes = 20). Prices: runtimes cost their size's
+``thirtydays_price`` spread over 43 200 minutes; addons their plan's per-minute ``pricings``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sandbox.catalog_data import PLANS, PROVIDER_BY_ID, SIZE_BY_NAME, per_minute
+from sandbox.catalog_data import MINUTES_PER_30_DAYS, PLANS, PROVIDER_BY_ID, SIZE_BY_NAME, per_minute, thirtydays_cents
 from sandbox.models import AddonRecord, App, ContainerSize, RuntimeRecord
 from sandbox.serializers import iso, month_label
 
@@ -54,7 +54,7 @@ class SizeInfo:
             "memory": self.memory,
             "ordinal": self.ordinal,
             "hourly_price": self.hourly_price,
-            "thirtydays_price": self.hourly_price * 720,
+            "thirtydays_price": thirtydays_cents(self.hourly_price),
             "sku": self.sku,
         }
 
@@ -89,7 +89,7 @@ def size_table(region: str, custom: Iterable[ContainerSize] = ()) -> dict[str, S
 
 def runtime_price(size: SizeInfo, container_minutes: int) -> Decimal:
     """In cents, unrounded."""
-    return Decimal(container_minutes) * size.hourly_price / 60
+    return Decimal(container_minutes) * thirtydays_cents(size.hourly_price) / MINUTES_PER_30_DAYS
 
 
 def addon_price(plan_id: str, minutes: int) -> Decimal:

@@ -93,6 +93,11 @@ def set_transport_for_tests(transport: httpx.BaseTransport | None) -> None:
         )
 
 
+def _timeout() -> httpx.Timeout:
+    """Read per call, so a change of settings applies to the pool that already exists."""
+    return httpx.Timeout(settings.UPSTREAM_READ_TIMEOUT, connect=settings.UPSTREAM_CONNECT_TIMEOUT)
+
+
 def base_url(host: Host, api_url: str | None = None) -> str:
     if host is Host.AUTH:
         return f"{settings.SCALINGO_AUTH_URL}/v1"
@@ -200,6 +205,7 @@ def _send(
             content=None if json is None else jsonlib.dumps(json),
             headers=headers,
             auth=(basic.username, basic.password) if basic else None,
+            timeout=_timeout(),
         )
         status = response.status_code
         return response
@@ -301,7 +307,7 @@ def stream_get(url: str, *, auth: Auth | None = None) -> Iterator[httpx.Response
     started = time.monotonic()
     status: int | str = "error"
     try:
-        with client().stream("GET", url, headers=headers) as response:
+        with client().stream("GET", url, headers=headers, timeout=_timeout()) as response:
             status = response.status_code
             if response.status_code != 200:
                 response.read()

@@ -114,9 +114,11 @@ def test_it_shows_standard_sizes_to_a_visitor(upstream, client):
     assert "low CPU priority" in sizes
     medium = sizes[sizes.index('<th scope="row">M</th>') :]
     medium = medium[: medium.index("</tr>")]
-    hourly_cents = SIZE_BY_NAME["M"].hourly_price
-    assert format_money(Money.from_cents(hourly_cents), "en") in medium
-    assert format_money(Money.from_cents(hourly_cents * 720), "en") in medium
+    # The documented M: 1440 ¢ per 30 days (720 hours), so 2 ¢ an hour from its pricings.
+    thirtydays_cents = SIZE_BY_NAME["M"].json("osc-fr1")["thirtydays_price"]
+    assert thirtydays_cents == 1440
+    assert format_money(Money.from_cents(thirtydays_cents), "en") in medium
+    assert format_money(Money.from_cents(thirtydays_cents // 720), "en") in medium
     assert "3XL" not in sizes
     assert "Sign in</a> to also see the sizes enabled for your account only." in sizes
 
@@ -128,7 +130,7 @@ def test_it_shows_account_only_sizes_when_signed_in(upstream, signed_in_as):
     assert "3XL (dedicated)" in sizes
     assert "Your account only" in sizes
     assert "8 GiB" in sizes
-    assert "€3.20" in sizes  # 320 ¢ an hour
+    assert "€0.32" in sizes  # 320 × 72 ¢ per 30 days, over 720 hours
     assert 'class="sidebar"' in page
     # The standard list is asked for anonymously, the account's own with its bearer.
     identities = [call["identity"] for call in upstream.calls(route=SIZES)]

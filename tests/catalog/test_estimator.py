@@ -154,7 +154,7 @@ def test_it_shows_the_estimator_page_without_javascript(upstream, client):
     estimate = page[page.index('<div id="estimate"') :]
     assert "PostgreSQL Starter 512M" in estimate
     assert "€7.20" in estimate
-    assert 'id="estimate-total">€295.20<' in estimate  # 2 × 144.00 + 7.20
+    assert 'id="estimate-total">€36.00<' in estimate  # 2 × 14.40 + 7.20
     assert "http://testserver/catalog/estimate/?size-M=2&amp;addon-postgresql-starter-512=1" in estimate
 
 
@@ -168,11 +168,11 @@ def test_it_shows_only_the_estimate_to_htmx_with_a_shareable_url(upstream, clien
     assert response.status_code == 200
     assert "<html" not in page and "<form" not in page
     assert page.lstrip().startswith('<div id="estimate"')
-    assert "€295.20" in page
+    assert "€36.00" in page
     assert response["HX-Replace-Url"] == "/catalog/estimate/?size-M=2&addon-redis-starter-256=1"
     # The messages next to every field are refreshed out of band, empty here.
     assert page.count('hx-swap-oob="true"') == page.count("data-errors-for=")
-    assert 'id="estimate-status" hx-swap-oob="innerHTML">Estimate: €295.20 for 30 days.' in page
+    assert 'id="estimate-status" hx-swap-oob="innerHTML">Estimate: €36.00 for 30 days.' in page
 
 
 def test_it_refuses_a_negative_count_next_to_its_field(upstream, client):
@@ -195,14 +195,14 @@ def test_it_refuses_a_bad_count_to_htmx_with_the_message_out_of_band(upstream, c
         "<li>A count cannot be negative.</li></ul>"
     ) in page
     assert "Some counts were refused" in page
-    assert "€144.00" in page
+    assert "€14.40" in page
 
 
 def test_it_offers_account_only_sizes_to_their_account(upstream, signed_in_as):
     client = signed_in_as("teamadmin")
     page = text(client.get("/catalog/estimate/", {"size-3XL": "1"}))
     assert 'name="size-3XL" value="1"' in page
-    assert "€2,304.00" in page  # 320 ¢ an hour × 720
+    assert "€230.40" in page  # its thirtydays_price: 320 × 72 ¢
 
 
 def test_it_shows_the_estimate_in_french(upstream, client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -69,8 +70,11 @@ def test_provider_plans(sandbox: Sandbox) -> None:
 def test_container_sizes_are_the_documented_ones(sandbox: Sandbox) -> None:
     sizes = sandbox.get("/api/osc-fr1/v1/features/container_sizes").json()["container_sizes"]
     assert {s["name"]: s["id"] for s in sizes} == SIZE_IDS
+    documented = {"S": (10, 720), "M": (20, 1440), "L": (40, 2880), "XL": (80, 5760), "2XL": (160, 11520)}
     for size in sizes:
-        assert size["thirtydays_price"] == size["hourly_price"] * 720
+        assert (size["hourly_price"], size["thirtydays_price"]) == documented[size["name"]]
+        per_minute = Decimal(size["pricings"]["default"]["price"])
+        assert (per_minute * 43200).quantize(Decimal("0.01")) == Decimal(size["thirtydays_price"]) / 100
         assert {"pricings", "pids_limit", "sku", "swap", "memory", "human_cpu", "ordinal"} <= set(size)
     assert [s["ordinal"] for s in sizes] == [2, 3, 4, 5, 6]
 
