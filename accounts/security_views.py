@@ -82,11 +82,11 @@ def render_authentication(
     deletion_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = services.current_user_future(request).result()
-    reads = {"apps": lambda: services.owned_apps(request, user=user)}
+    reads = {"apps": lambda: services.owned_apps(request)}
     if tfa is None:
         reads["tfa"] = lambda: services.tfa_status(request)
     results = concurrency.gather(**reads)
+    user = services.current_user_future(request).result()
     for result in results.values():
         if isinstance(result, errors.Unauthorized):
             raise result
@@ -292,7 +292,7 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
     status = 200
     check: services.OwnedApps | None = None
     if form.is_valid():
-        check = services.owned_apps(request, user=user)
+        check = services.owned_apps(request, user=user, fresh=True)
         if not check.complete:
             error = _("Deletion is not possible right now: the apps of every region could not be checked.")
             status = 503

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from accounts import session as account_session
 from dashboard import concurrency
+from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account, errors, tokens, users
 from dashboard.upstream.types import CreatedToken, Token, User
 
@@ -231,12 +232,15 @@ def password_change(request: HttpRequest, *, current: str, new: str, confirmatio
 
 
 def tfa_status(request: HttpRequest) -> account.TfaStatus:
-    return account.tfa_show(auth=_auth(request))
+    return _cached(request, "tfa", lambda: account.tfa_show(auth=_auth(request)))
 
 
 def tfa_start(request: HttpRequest) -> str:
     """Begin enrolment; the otpauth URI is kept encrypted in the session until confirmed."""
-    enrolment = account.tfa_enrol(auth=_auth(request))
+    try:
+        enrolment = account.tfa_enrol(auth=_auth(request))
+    finally:
+        _forget(request, "tfa")
     request.session[TFA_PENDING] = account_session.encrypt(enrolment.uri)
     _log(request, "2FA enrolment started", "tfa-enrol")
     return enrolment.uri
@@ -254,7 +258,10 @@ def tfa_pending_uri(request: HttpRequest) -> str | None:
 
 
 def tfa_confirm(request: HttpRequest, *, code: str) -> account.TfaActivation:
-    activation = account.tfa_validate(auth=_auth(request), code=code)
+    try:
+        activation = account.tfa_validate(auth=_auth(request), code=code)
+    finally:
+        _forget(request, "tfa")
     request.session.pop(TFA_PENDING, None)
     forget_user_cache(_account(request).user_id)
     _log(request, "2FA enabled", "tfa-enable")
@@ -266,7 +273,10 @@ def tfa_cancel(request: HttpRequest) -> None:
 
 
 def tfa_turn_off(request: HttpRequest, *, code: str) -> None:
-    account.tfa_disable(auth=_auth(request), code=code)
+    try:
+        account.tfa_disable(auth=_auth(request), code=code)
+    finally:
+        _forget(request, "tfa")
     request.session.pop(TFA_PENDING, None)
     forget_user_cache(_account(request).user_id)
     _log(request, "2FA disabled", "tfa-disable")
@@ -369,21 +379,29 @@ def _owned_by(app: account.App, user: User) -> bool:
     return bool(app.owner.email) and app.owner.email.lower() == user.email.lower()
 
 
-def owned_apps(request: HttpRequest, *, user: User) -> OwnedApps:
-    """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count)."""
+def owned_apps(request: HttpRequest, *, user: User | None = None, fresh: bool = False) -> OwnedApps:
+    """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count).
+
+    The page reuses each region's app list for a few seconds; ``fresh`` (the deletion itself)
+    always asks again. The user is only needed at the end, so its fetch runs alongside."""
     auth = _auth(request)
     try:
-        regions = account.region_list(auth=auth)
+        regions = platform_regions(auth=auth)
     except errors.Unauthorized:
         raise
     except errors.UpstreamError as exc:
         return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
     if not regions:
         return OwnedApps(apps=[], regions=[], failed_regions=[], error=errors.MalformedResponse("no regions"))
-    reads = {
-        f"r{i}": (lambda region=region: account.app_list(auth=auth, region=region)) for i, region in enumerate(regions)
-    }
+
+    def apps_of(region: account.Region) -> list[account.App]:
+        if fresh:
+            return account.app_list(auth=auth, region=region)
+        return _cached(request, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
+
+    reads = {f"r{i}": (lambda region=region: apps_of(region)) for i, region in enumerate(regions)}
     results = concurrency.gather(**reads)
+    user = user or current_user_future(request).result()
     apps: list[account.App] = []
     failed: list[str] = []
     for i, region in enumerate(regions):

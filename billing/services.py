@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from dashboard import concurrency
 from dashboard.money import Money, change_ratio, plain_amount, vat_on
+from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import errors
@@ -638,7 +639,7 @@ class UsageReport:
 
 
 def regions(request: HttpRequest) -> list[upstream_account.Region]:
-    return _cached(request, "regions", lambda: upstream_account.region_list(auth=_auth(request)))
+    return platform_regions(auth=_auth(request))
 
 
 def usage_report(request: HttpRequest, *, date_from: date, date_to: date, now: datetime | None = None) -> UsageReport:
