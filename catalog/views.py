@@ -13,6 +13,7 @@ from accounts.http import AuthenticatedRequest, signin_required
 from catalog import estimator as price_estimator
 from catalog import services
 from dashboard.summary import LazyAccountSummary
+from dashboard.upstream import errors
 
 
 def _fragment(request: HttpRequest) -> bool:
@@ -68,4 +69,12 @@ def estimator(request: HttpRequest) -> HttpResponse:
 @require_GET
 @signin_required
 def referrals_page(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "catalog/referrals.html", {"referral": services.referral_page(request)})
+    """The program is explained even when the stats cannot be read: only that part shows an error."""
+    try:
+        referral = services.referral_page(request)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        status = 429 if isinstance(exc, errors.RateLimited) else 503
+        return render(request, "catalog/referrals.html", {"referral": None, "referral_error": exc}, status=status)
+    return render(request, "catalog/referrals.html", {"referral": referral})

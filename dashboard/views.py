@@ -74,7 +74,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-OVERVIEW_PARTS = ("invoice", "credit", "usage")
+OVERVIEW_PARTS = ("account", "invoice", "credit", "usage")
 
 
 @require_GET
@@ -87,6 +87,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
     today = timezone.localdate()
     reads = {
+        "account": lambda: account_services.current_user_future(request).result(),
         "invoice": lambda: billing_services.all_invoices_future(request).result(),
         "credit": lambda: billing_services.billing_profile(request),
         "usage": lambda: billing_services.usage_report(request, date_from=today.replace(day=1), date_to=today),
@@ -106,7 +107,6 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)
     if request.htmx and part in OVERVIEW_PARTS:
         return render(request, f"dashboard/overview.html#{part}-part", context)
-    context["user"] = account_services.current_user_future(request).result()
     return render(request, "dashboard/overview.html", context)
 
 

@@ -94,3 +94,33 @@ def test_it_keeps_the_page_when_the_banner_invoices_fail(signed_in_as):
     body = client.get("/billing/").content.decode()
     assert "Your account is suspended." in body
     assert "SEPA debit" in body
+
+
+def test_it_shows_the_rest_of_the_overview_when_the_account_cannot_be_read(signed_in, upstream):
+    from django.core.cache import cache
+
+    from sandbox import faults
+
+    cache.clear()
+    faults.configure(forced="500", paths=["/sandbox/auth/v1/users/self"])
+    response = signed_in.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The account could not be loaded right now." in html
+    assert 'hx-get="/?part=account"' in html
+    assert "Last invoice" in html and "Prepaid credit" in html
+    faults.reset()
+    part = signed_in.get("/?part=account", HTTP_HX_REQUEST="true")
+    assert "<html" not in part.content.decode()
+    assert "demo-ordinary" in part.content.decode()
+
+
+def test_it_explains_referrals_when_the_stats_cannot_be_read(signed_in, upstream):
+    from sandbox import faults
+
+    faults.configure(forced="502", paths=["/sandbox/api/osc-fr1/v1/account/referrals/stats"])
+    response = signed_in.get("/referrals/")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "Your referral link and results could not be loaded right now." in html
+    assert "20% of the invoices" in html
