@@ -19,12 +19,12 @@ def test_it_updates_the_estimate_as_you_type_and_keeps_a_shareable_url(upstream,
 
     page.get_by_label("M", exact=True).fill("2")
     total = page.locator("#estimate-total")
-    expect(total).to_have_text("€288.00")
+    expect(total).to_have_text("€28.80")
     expect(page).to_have_url(re.compile(r"/catalog/estimate/\?size-M=2$"))
 
     page.locator("summary", has_text="PostgreSQL").click()
     page.get_by_label("PostgreSQL Starter 512M").fill("1")
-    expect(total).to_have_text("€295.20")
+    expect(total).to_have_text("€36.00")
     expect(page.locator("#estimate")).to_contain_text("PostgreSQL Starter 512M")
     expect(page).to_have_url(re.compile(r"size-M=2&addon-postgresql-starter-512=1$"))
     expect(page.locator("#estimate-link")).to_have_value(re.compile(r"size-M=2&addon-postgresql-starter-512=1$"))
@@ -35,17 +35,17 @@ def test_it_updates_the_estimate_as_you_type_and_keeps_a_shareable_url(upstream,
     expect(page.locator("#count-size-s-errors")).to_have_text("A count cannot be negative.")
     expect(small).to_have_attribute("aria-invalid", "true")
     expect(small).to_have_value("-4")
-    expect(total).to_have_text("€295.20")
+    expect(total).to_have_text("€36.00")
     small.fill("1")
     expect(page.locator("#count-size-s-errors")).to_have_text("")
     expect(small).not_to_have_attribute("aria-invalid", "true")
-    expect(total).to_have_text("€367.20")
+    expect(total).to_have_text("€43.20")
     assert page.evaluate("window.__noReload") is True
 
     # The shared link rebuilds the same estimate from scratch.
     shared = page.locator("#estimate-link").input_value()
     page.goto(shared)
-    expect(page.locator("#estimate-total")).to_have_text("€367.20")
+    expect(page.locator("#estimate-total")).to_have_text("€43.20")
     wcag = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
     result = Axe().run(page, options=wcag)
     assert result.violations_count == 0, result.generate_report()
@@ -59,7 +59,7 @@ def test_it_estimates_without_javascript(upstream, browser):
     page.get_by_label("XL", exact=True).fill("99999")
     page.get_by_role("button", name="Update the estimate").click()
     page.wait_for_url(re.compile(r"size-M=2"))
-    expect(page.locator("#estimate-total")).to_have_text("€288.00")
+    expect(page.locator("#estimate-total")).to_have_text("€28.80")
     expect(page.get_by_text("That is too many: enter 1,000 at most.")).to_be_visible()
     expect(page.get_by_label("XL", exact=True)).to_have_value("99999")
     context.close()

@@ -198,7 +198,8 @@ def test_it_handles_an_upstream_failure_on_the_catalog(upstream, client, setting
     upstream.clear()
     page = text(client.get("/catalog/"))
     assert "PostgreSQL" in page
-    assert len(upstream.calls(route=PROVIDERS)) == 1
+    # The hung request the fault held may still finish (and be logged) after the clear: count answers.
+    assert len([c for c in upstream.calls(route=PROVIDERS) if c["status"] == 200]) == 1
 
 
 def test_it_costs_no_upstream_call_on_a_signed_in_second_view(upstream, signed_in_as):
