@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PYTEST_ARGS ?= -n 2
 PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export VAR_DIR ?= $(CURDIR)/var
