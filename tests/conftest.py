@@ -98,7 +98,10 @@ def _english_by_default():
 def _clean_cache():
     from django.core.cache import cache
 
+    from dashboard import regions
+
     cache.clear()
+    regions.forget()
     yield
     cache.clear()
 
