@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 # The upstream answers at most this many invoices per page (sandbox: 100; the real maximum is
 # undocumented, so stay at a value every paginated Scalingo endpoint accepts).
-INVOICES_PER_UPSTREAM_PAGE = 50
+INVOICES_PER_UPSTREAM_PAGE = 100
 PER_PAGE_CHOICES = (10, 20, 50)
 DEFAULT_PER_PAGE = 20
 CACHE_NAMES = ("profile", "invoices", "regions")
