@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -37,6 +38,19 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("overview")
 
 
+def _refused_by_throttle(request: HttpRequest, identity: str, form: forms.Form) -> bool:
+    """Too many failures from this IP or for this identity: say so on the form, send nothing upstream."""
+    if not throttle.is_blocked(request, identity):
+        return False
+    form.is_valid()  # keeps what was typed, bound and shown
+    form.add_error(
+        None,
+        _("Too many sign-in attempts. Please wait %(minutes)d minutes and try again.")
+        % {"minutes": throttle.retry_minutes()},
+    )
+    return True
+
+
 def _upstream_message(exc: errors.UpstreamError) -> str:
     if isinstance(exc, errors.RateLimited):
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
@@ -58,13 +72,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = password_form if method == "password" else token_form
         identity = request.POST.get("login", "") if method == "password" else "api-token"
-        if throttle.is_blocked(request, identity):
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many sign-in attempts. Please wait %(minutes)d minutes and try again.")
-                % {"minutes": throttle.retry_minutes()},
-            )
+        if _refused_by_throttle(request, identity, form):
             status = 429
         elif form.is_valid():
             response = _attempt_signin(request, method, form, next_url)
@@ -137,13 +145,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if throttle.is_blocked(request, pending["login"]):
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many sign-in attempts. Please wait %(minutes)d minutes and try again.")
-                % {"minutes": throttle.retry_minutes()},
-            )
+        if _refused_by_throttle(request, pending["login"], form):
             status = 429
         elif form.is_valid():
             try:

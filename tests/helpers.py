@@ -11,3 +11,12 @@ def demo(key: str):
         if account.key == key:
             return account
     raise KeyError(key)
+
+
+def nav_paths() -> list[str]:
+    """The path of every page in the account navigation."""
+    from django.urls import reverse
+
+    from dashboard.templatetags.dashboard import NAVIGATION
+
+    return [reverse(name) for name, _label in NAVIGATION]

@@ -195,9 +195,7 @@ def _send(
     extra_headers: Mapping[str, str] | None,
 ) -> httpx.Response:
     headers = _headers(bearer, extra_headers, json is not None)
-    started = time.monotonic()
-    status: int | str = "error"
-    try:
+    with _transport(host.value, method, template) as outcome:
         response = client().request(
             method,
             url,
@@ -207,22 +205,31 @@ def _send(
             auth=(basic.username, basic.password) if basic else None,
             timeout=_timeout(),
         )
-        status = response.status_code
-        return response
+        outcome["status"] = response.status_code
+    return response
+
+
+@contextmanager
+def _transport(host: str, method: str, path: str) -> Iterator[dict[str, int | str]]:
+    """Times and logs one exchange with the upstream, and turns transport failures into errors."""
+    outcome: dict[str, int | str] = {"status": "error"}
+    started = time.monotonic()
+    try:
+        yield outcome
     except httpx.TimeoutException as exc:
-        status = "timeout"
+        outcome["status"] = "timeout"
         raise errors.UpstreamTimeout("The platform API did not answer in time.") from exc
     except httpx.TransportError as exc:
-        status = "connection-error"
+        outcome["status"] = "connection-error"
         raise errors.UpstreamConnectionError("The platform API could not be reached.") from exc
     finally:
         logger.info(
             "upstream call",
             extra={
-                "upstream_host": host.value,
+                "upstream_host": host,
                 "method": method,
-                "path": template,
-                "status": status,
+                "path": path,
+                "status": outcome["status"],
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
             },
         )
@@ -304,32 +311,15 @@ def stream_get(url: str, *, auth: Auth | None = None) -> Iterator[httpx.Response
     headers = {"X-Request-ID": current_request_id(), "Accept": "application/pdf"}
     if auth is not None and _is_upstream_origin(url):
         headers["Authorization"] = f"Bearer {auth.bearer()}"
-    started = time.monotonic()
-    status: int | str = "error"
-    try:
-        with client().stream("GET", url, headers=headers, timeout=_timeout()) as response:
-            status = response.status_code
-            if response.status_code != 200:
-                response.read()
-                raise error_for(response)
-            yield response
-    except httpx.TimeoutException as exc:
-        status = "timeout"
-        raise errors.UpstreamTimeout("The platform API did not answer in time.") from exc
-    except httpx.TransportError as exc:
-        status = "connection-error"
-        raise errors.UpstreamConnectionError("The platform API could not be reached.") from exc
-    finally:
-        logger.info(
-            "upstream call",
-            extra={
-                "upstream_host": "download",
-                "method": "GET",
-                "path": "<pdf>",
-                "status": status,
-                "duration_ms": round((time.monotonic() - started) * 1000, 1),
-            },
-        )
+    with (
+        _transport("download", "GET", "<pdf>") as outcome,
+        client().stream("GET", url, headers=headers, timeout=_timeout()) as response,
+    ):
+        outcome["status"] = response.status_code
+        if response.status_code != 200:
+            response.read()
+            raise error_for(response)
+        yield response
 
 
 def _origin(url: str) -> tuple[str, str]:

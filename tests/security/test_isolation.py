@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from dashboard.templatetags.dashboard import NAVIGATION
 from tests.conftest import sign_in
-from tests.helpers import demo
+from tests.helpers import demo, nav_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _pages() -> list[str]:
-    pages = []
-    for name, _label in NAVIGATION:
-        try:
-            pages.append(reverse(name))
-        except NoReverseMatch:
-            continue
-    return pages
 
 
 def _identity_marks(key: str) -> list[str]:
@@ -33,7 +22,7 @@ def test_it_never_serves_one_users_pages_to_another(upstream):
     bob = sign_in(Client(), "teamadmin")
     seen: dict[str, list[str]] = {"ordinary": [], "teamadmin": []}
     for _round in range(2):  # the second round is served from the caches
-        for path in _pages():
+        for path in nav_paths():
             for key, client in (("ordinary", alice), ("teamadmin", bob)):
                 for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
                     response = client.get(path, **headers)

@@ -16,8 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts import session as account_session
 from dashboard.logging import JsonFormatter
-from dashboard.templatetags.dashboard import NAVIGATION
-from tests.helpers import demo
+from tests.helpers import demo, nav_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,16 +30,6 @@ class Capture(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.formatter_json.format(record))
         self.lines.append(json.dumps({k: str(v) for k, v in record.__dict__.items()}))
-
-
-def _pages() -> list[str]:
-    pages = []
-    for name, _label in NAVIGATION:
-        try:
-            pages.append(reverse(name))
-        except NoReverseMatch:
-            continue
-    return pages
 
 
 def _exposed(response, secrets: dict[str, str]) -> list[str]:
@@ -75,7 +64,7 @@ def test_it_never_exposes_a_credential(upstream, client):
             "bearer": bearer,
             "demo api token": account.api_token,
         }
-        for path in _pages():
+        for path in nav_paths():
             responses.append(client.get(path))
             responses.append(client.get(path, HTTP_HX_REQUEST="true"))
         created = None
