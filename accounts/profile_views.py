@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,7 +19,8 @@ from accounts import services
 from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
 from accounts.forms import INLINE_FIELDS, NewsletterForm, PreferencesForm, ProfileFieldForm, profile_field
 from accounts.http import AuthenticatedRequest, signin_required
-from dashboard.context_processors import THEME_COOKIE, theme_of
+from dashboard import preferences
+from dashboard.context_processors import theme_of
 from dashboard.upstream import errors
 from dashboard.upstream.types import User
 
@@ -250,14 +250,5 @@ def preferences_set(request: AuthenticatedRequest) -> HttpResponse:
     response: HttpResponse = (
         HttpResponseClientRefresh() if request.htmx else HttpResponseRedirect(reverse("accounts:profile"))
     )
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=request.is_secure(),
-    )
-    response.set_cookie(
-        THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
-    )
+    preferences.remember(request, response, language=language, theme=theme)
     return response

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services, throttle
 from accounts import session as account_session
 from accounts.forms import OtpForm, PasswordSigninForm, TokenSigninForm
+from dashboard import preferences
 from dashboard.upstream import errors
+from dashboard.upstream.types import User
 
 logger = logging.getLogger("dashboard.accounts")
 
@@ -36,6 +38,14 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
     ):
         return candidate
     return reverse("overview")
+
+
+def _signed_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    """Go on, in the language and theme the account keeps upstream (from any browser)."""
+    response = HttpResponseRedirect(target)
+    language, theme = preferences.from_user_preferences(user.preferences)
+    preferences.remember(request, response, language=language, theme=theme)
+    return response
 
 
 def _refused_by_throttle(request: HttpRequest, identity: str, form: forms.Form) -> bool:
@@ -97,9 +107,9 @@ def signin(request: HttpRequest) -> HttpResponse:
 def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> HttpResponse | None:  # type: ignore[no-untyped-def]
     try:
         if method == "token":
-            services.signin_with_token(request, api_token=form.cleaned_data["api_token"])
+            user = services.signin_with_token(request, api_token=form.cleaned_data["api_token"])
         else:
-            services.signin_with_password(
+            user = services.signin_with_password(
                 request,
                 login=form.cleaned_data["login"],
                 password=form.cleaned_data["password"],
@@ -130,7 +140,7 @@ def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> H
     if method == "password":
         throttle.clear_identity(request, form.cleaned_data["login"])
     messages.success(request, _("You are signed in."))
-    return HttpResponseRedirect(safe_next(request, next_url))
+    return _signed_in(request, user, safe_next(request, next_url))
 
 
 @never_cache
@@ -149,7 +159,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             try:
-                services.signin_with_password(
+                user = services.signin_with_password(
                     request,
                     login=pending["login"],
                     password=account_session.decrypt(pending["password"]),
@@ -166,7 +176,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
             else:
                 throttle.clear_identity(request, pending["login"])
                 messages.success(request, _("You are signed in."))
-                return HttpResponseRedirect(safe_next(request, pending.get("next")))
+                return _signed_in(request, user, safe_next(request, pending.get("next")))
     return render(
         request,
         "accounts/signin_otp.html",

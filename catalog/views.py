@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import session as account_session
 from accounts.http import AuthenticatedRequest, signin_required
 from catalog import estimator as price_estimator
 from catalog import services
@@ -22,9 +23,10 @@ def _fragment(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def _start_account_summary(request: HttpRequest, data: services.CatalogData) -> None:
-    # A signed-in person sees the account banner on full pages, as on every other page.
-    if data.signed_in and not _fragment(request):
+def _start_account_summary(request: HttpRequest) -> None:
+    # A signed-in person sees the account banner on full pages, as on every other page. Started
+    # before the catalog reads, so both run side by side.
+    if account_session.account(request.session) is not None and not _fragment(request):
         request.account_summary = LazyAccountSummary(request)  # type: ignore[attr-defined]
 
 
@@ -32,8 +34,8 @@ def _start_account_summary(request: HttpRequest, data: services.CatalogData) -> 
 @vary_on_headers("HX-Request")
 @cache_control(private=True)
 def catalog_page(request: HttpRequest) -> HttpResponse:
+    _start_account_summary(request)
     data = services.catalog_data(request)
-    _start_account_summary(request, data)
     tabs = services.category_tabs(data.categories, data.providers)
     wanted = request.GET.get("category", "").strip()
     selected = services.selected_tab(tabs, wanted) if wanted else None
@@ -53,8 +55,8 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @cache_control(private=True)
 def estimator(request: HttpRequest) -> HttpResponse:
+    _start_account_summary(request)
     data = services.catalog_data(request)
-    _start_account_summary(request, data)
     estimate = price_estimator.estimate(request.GET, data.sizes, data.providers)
     path = reverse("catalog:estimator") + (f"?{estimate.query}" if estimate.query else "")
     context = {"data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}

@@ -15,8 +15,9 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
 from billing import services as billing_services
+from dashboard import preferences
 from dashboard.concurrency import gather
-from dashboard.context_processors import THEME_COOKIE, THEMES
+from dashboard.context_processors import THEMES
 from dashboard.upstream import errors
 from dashboard.upstream.http import Host, call
 
@@ -68,9 +69,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(status=204)
     else:
         response = HttpResponseRedirect(next_url)
-    response.set_cookie(
-        THEME_COOKIE, theme, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
-    )
+    preferences.remember(request, response, language=None, theme=theme)
     return response
 
 

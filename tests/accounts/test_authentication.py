@@ -258,5 +258,7 @@ def test_it_handles_a_401_on_the_authentication_page(signed_in, upstream):
 
 
 def test_it_shows_the_authentication_page_in_french(signed_in, upstream):
-    html = signed_in.get("/authentication/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # Sign-in applied the account's own language (kept upstream); the person then picks French.
+    signed_in.cookies["dashboard_language"] = "fr"
+    html = signed_in.get("/authentication/").content.decode()
     assert "Authentification à deux facteurs" in html

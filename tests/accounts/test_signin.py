@@ -225,3 +225,23 @@ def test_it_throttles_per_client_ip(upstream, client, settings):
         "/signin/", {"method": "password", "login": "another-user", "password": "nope"}, REMOTE_ADDR="10.9.8.7"
     )
     assert other_ip.status_code == 400
+
+
+def test_it_applies_the_preferences_kept_upstream_at_signin(upstream, client):
+    from django.test import Client
+
+    account = demo("ordinary")
+    client.post("/signin/", {"method": "token", "api_token": account.api_token})
+    saved = client.post("/profile/preferences/", {"language": "fr", "theme": "dark"})
+    assert saved.status_code == 302
+
+    other_browser = Client()
+    response = other_browser.post(
+        "/signin/", {"method": "password", "login": account.email, "password": account.password}
+    )
+    assert response.status_code == 302
+    assert response.cookies["dashboard_language"].value == "fr"
+    assert response.cookies["dashboard_theme"].value == "dark"
+    page = other_browser.get("/")
+    assert b'lang="fr"' in page.content
+    assert b'data-theme="dark"' in page.content

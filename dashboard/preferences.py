@@ -1,0 +1,43 @@
+"""Language and theme, remembered in this browser's cookies (and upstream, by the Profile page)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from dashboard.context_processors import THEME_COOKIE, THEMES
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def remember(request: HttpRequest, response: HttpResponse, *, language: str | None, theme: str | None) -> None:
+    """Set the cookies the pages are rendered with, scoped like the session (sub-path aware)."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=ONE_YEAR,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=request.is_secure(),
+        )
+    if theme in THEMES:
+        response.set_cookie(
+            THEME_COOKIE,
+            theme,
+            max_age=ONE_YEAR,
+            path=settings.SESSION_COOKIE_PATH,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+
+
+def from_user_preferences(preferences: dict[str, object] | None) -> tuple[str | None, str | None]:
+    """(language, theme) kept upstream in ``user.preferences``, when they are ones we know."""
+    if not preferences:
+        return None, None
+    locale = preferences.get("locale")
+    theme = preferences.get("theme")
+    language = locale[:2] if isinstance(locale, str) else None
+    return language, theme if isinstance(theme, str) else None
