@@ -89,7 +89,17 @@ class LighthouseResult:
 
 
 def lighthouse(url: str, *, cookie: str | None, preset: str, output: Path) -> LighthouseResult:
-    """Lighthouse's performance category for one URL; ``preset`` is ``mobile`` (its default) or ``desktop``."""
+    """Lighthouse's performance category for one URL; ``preset`` is ``mobile`` (its default) or ``desktop``.
+
+    Lighthouse sometimes fails to record its trace on a loaded machine; such a run is tried once more."""
+    result = _lighthouse_once(url, cookie=cookie, preset=preset, output=output)
+    if result.score is None or result.error:
+        output.unlink(missing_ok=True)
+        result = _lighthouse_once(url, cookie=cookie, preset=preset, output=output)
+    return result
+
+
+def _lighthouse_once(url: str, *, cookie: str | None, preset: str, output: Path) -> LighthouseResult:
     binary = lighthouse_binary()
     if binary is None:
         return LighthouseResult(None, {}, "lighthouse is not installed (make bench installs it)")
