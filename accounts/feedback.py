@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
@@ -61,6 +64,27 @@ def add_upstream_errors(form: forms.Form, exc: errors.ValidationFailed, mapping:
                 form.add_error(field, _sentence(message))
             else:
                 form.add_error(None, _sentence(f"{upstream_field.replace('_', ' ')} {message}"))
+
+
+T = TypeVar("T")
+
+
+def form_write(
+    form: forms.Form, write: Callable[[], T], *, mapping: dict[str, str] | None = None
+) -> tuple[T | None, errors.UpstreamError | None]:
+    """Send a valid form's write upstream: ``(result, None)``, or ``(None, failure)`` with a 422's
+    messages under the fields they name and any other failure above the form. A 401 propagates:
+    the session is over."""
+    try:
+        return write(), None
+    except errors.Unauthorized:
+        raise
+    except errors.ValidationFailed as exc:
+        add_upstream_errors(form, exc, mapping)
+        return None, exc
+    except errors.UpstreamError as exc:
+        form.add_error(None, upstream_message(exc))
+        return None, exc
 
 
 def success(request: HttpRequest, text: str) -> str | None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services, sshkeys
-from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.feedback import failure_status, form_write, success, upstream_message
 from accounts.forms import SshKeyForm
 from accounts.http import AuthenticatedRequest, signin_required
 from dashboard.upstream import errors
@@ -69,17 +69,11 @@ def ssh_key_add(request: AuthenticatedRequest) -> HttpResponse:
     form = SshKeyForm(request.POST)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
-        try:
-            key = services.ssh_key_add(request, name=form.cleaned_data["name"], content=form.cleaned_data["content"])
-        except errors.Unauthorized:
-            raise
-        except errors.ValidationFailed as exc:
-            add_upstream_errors(form, exc)
-            failure = exc
-        except errors.UpstreamError as exc:
-            form.add_error(None, upstream_message(exc))
-            failure = exc
-        else:
+        key, failure = form_write(
+            form,
+            lambda: services.ssh_key_add(request, name=form.cleaned_data["name"], content=form.cleaned_data["content"]),
+        )
+        if key is not None:
             text = _("SSH key “%(name)s” added. It works for git push right away.") % {"name": key.name}
             notice = success(request, text)
             if not request.htmx:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import services
-from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.feedback import failure_status, form_write, success, upstream_message
 from accounts.forms import INLINE_FIELDS, NewsletterForm, PreferencesForm, ProfileFieldForm, profile_field
 from accounts.http import AuthenticatedRequest, signin_required
 from dashboard import preferences
@@ -155,17 +155,11 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
     form = ProfileFieldForm(name, request.POST)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
-        try:
-            user = services.profile_update(request, fields={name: form.cleaned_data[name]}, action=f"profile-{name}")
-        except errors.Unauthorized:
-            raise
-        except errors.ValidationFailed as exc:
-            add_upstream_errors(form, exc)
-            failure = exc
-        except errors.UpstreamError as exc:
-            form.add_error(None, upstream_message(exc))
-            failure = exc
-        else:
+        user, failure = form_write(
+            form,
+            lambda: services.profile_update(request, fields={name: form.cleaned_data[name]}, action=f"profile-{name}"),
+        )
+        if user is not None:
             notice = success(request, _("%(field)s saved.") % {"field": profile_field(name).label})
             if not request.htmx:
                 return HttpResponseRedirect(reverse(PAGES[page]) + f"#field-{name}")

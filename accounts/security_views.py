@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services
-from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.feedback import failure_status, form_write, success, upstream_message
 from accounts.forms import AccountDeletionForm, PasswordChangeForm, ProfileFieldForm, TfaCodeForm
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.profile_views import editing_form, inline_field
@@ -138,22 +138,17 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("This account was created with GitHub and has no password to change here."))
     elif form.is_valid():
-        try:
-            services.password_change(
+        _nothing, failure = form_write(
+            form,
+            lambda: services.password_change(
                 request,
                 current=form.cleaned_data["current_password"],
                 new=form.cleaned_data["new_password"],
                 confirmation=form.cleaned_data["new_password_confirmation"],
-            )
-        except errors.Unauthorized:
-            raise
-        except errors.ValidationFailed as exc:
-            add_upstream_errors(form, exc, PASSWORD_FIELDS)
-            failure = exc
-        except errors.UpstreamError as exc:
-            form.add_error(None, upstream_message(exc))
-            failure = exc
-        else:
+            ),
+            mapping=PASSWORD_FIELDS,
+        )
+        if failure is None:
             notice = success(request, _("Your password was changed. Use the new one next time you sign in."))
             if not request.htmx:
                 return HttpResponseRedirect(reverse("accounts:authentication") + "#password")

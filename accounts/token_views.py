@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
-from accounts.feedback import add_upstream_errors, failure_status, success, upstream_message
+from accounts.feedback import failure_status, form_write, success, upstream_message
 from accounts.forms import ApiTokenForm
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.middleware import signin_redirect
@@ -87,17 +87,8 @@ def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
-        try:
-            created = services.api_token_add(request, name=form.cleaned_data["name"])
-        except errors.Unauthorized:
-            raise
-        except errors.ValidationFailed as exc:
-            add_upstream_errors(form, exc)
-            failure = exc
-        except errors.UpstreamError as exc:
-            form.add_error(None, upstream_message(exc))
-            failure = exc
-        else:
+        created, failure = form_write(form, lambda: services.api_token_add(request, name=form.cleaned_data["name"]))
+        if created is not None:
             # No redirect: the secret is shown in this response, once, and never stored here.
             return render_tokens(request, secret=ShownSecret(created, renewed=False))
     return render_tokens(request, form=form, status=failure_status(request, failure))
