@@ -3,7 +3,9 @@ in the response to the request that produced it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,6 +21,8 @@ from accounts.http import AuthenticatedRequest, signin_required
 from accounts.middleware import signin_redirect
 from dashboard.upstream import errors
 from dashboard.upstream.types import CreatedToken, Token
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -119,18 +123,18 @@ def _confirmation_row(request: AuthenticatedRequest, token_id: str) -> TokenRow 
     return _gone(request) if row is None else row
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-@signin_required
-def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
-    """GET: the confirmation; POST: renew and show the new secret once."""
+def _confirmed(
+    request: AuthenticatedRequest, token_id: str, action: str, write: Callable[[], T]
+) -> tuple[TokenRow, T] | HttpResponse:
+    """GET shows the confirmation naming the token; POST does ``write``. Returns the row and the
+    write's result, or the response to send instead (the token is gone, or the write failed)."""
     row = _confirmation_row(request, token_id)
     if isinstance(row, HttpResponse):
         return row
     if request.method == "GET":
-        return render_tokens(request, confirm=Confirmation("renew", row))
+        return render_tokens(request, confirm=Confirmation(action, row))
     try:
-        renewed = services.api_token_renew(request, token_id=token_id)
+        return row, write()
     except errors.Unauthorized:
         raise
     except errors.NotFound:
@@ -138,10 +142,21 @@ def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpRespons
     except errors.UpstreamError as exc:
         return render_tokens(
             request,
-            confirm=Confirmation("renew", row),
+            confirm=Confirmation(action, row),
             confirm_error=upstream_message(exc),
             status=failure_status(request, exc),
         )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@signin_required
+def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
+    """GET: the confirmation; POST: renew and show the new secret once."""
+    outcome = _confirmed(request, token_id, "renew", lambda: services.api_token_renew(request, token_id=token_id))
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    _row, renewed = outcome
     return render_tokens(request, secret=ShownSecret(renewed, renewed=True))
 
 
@@ -149,24 +164,10 @@ def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpRespons
 @signin_required
 def api_token_delete(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
     """GET: the confirmation (warning when it is this session's token); POST: delete it."""
-    row = _confirmation_row(request, token_id)
-    if isinstance(row, HttpResponse):
-        return row
-    if request.method == "GET":
-        return render_tokens(request, confirm=Confirmation("delete", row))
-    try:
-        own = services.api_token_remove(request, token_id=token_id)
-    except errors.Unauthorized:
-        raise
-    except errors.NotFound:
-        return _gone(request)
-    except errors.UpstreamError as exc:
-        return render_tokens(
-            request,
-            confirm=Confirmation("delete", row),
-            confirm_error=upstream_message(exc),
-            status=failure_status(request, exc),
-        )
+    outcome = _confirmed(request, token_id, "delete", lambda: services.api_token_remove(request, token_id=token_id))
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    row, own = outcome
     if own:
         return signin_redirect(
             request, _("You deleted the API token this session used, so you are signed out. Sign in again.")
