@@ -35,9 +35,10 @@ class TokenSigninForm(forms.Form):
         return value
 
 
-class OtpForm(forms.Form):
-    otp = forms.CharField(
-        label=_("Authentication code"),
+def one_time_code_field(label: str, help_text: str = "") -> forms.CharField:
+    """A TOTP code (or recovery code) field that phones fill from the authenticator app."""
+    return forms.CharField(
+        label=label,
         max_length=64,
         widget=forms.TextInput(
             attrs={
@@ -47,14 +48,29 @@ class OtpForm(forms.Form):
                 "spellcheck": "false",
             }
         ),
-        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        help_text=help_text,
+    )
+
+
+def one_time_code(value: str, *, allow_recovery: bool) -> str | None:
+    """The code without spaces, or None when it is neither 6 digits nor (if allowed) a recovery code."""
+    code = re.sub(r"\s+", "", value)
+    if re.fullmatch(r"\d{6}", code) or (allow_recovery and re.fullmatch(r"[A-Za-z0-9-]{8,64}", code)):
+        return code
+    return None
+
+
+class OtpForm(forms.Form):
+    otp = one_time_code_field(
+        _("Authentication code"),
+        _("The 6-digit code from your authenticator app, or one of your recovery codes."),
     )
 
     def clean_otp(self) -> str:
-        value: str = re.sub(r"\s+", "", self.cleaned_data["otp"])
-        if not re.fullmatch(r"\d{6}|[A-Za-z0-9-]{8,64}", value):
+        code = one_time_code(self.cleaned_data["otp"], allow_recovery=True)
+        if code is None:
             raise forms.ValidationError(_("Enter the 6-digit code, or a recovery code."))
-        return value
+        return code
 
 
 # --- Account pages -------------------------------------------------------------------------------
@@ -177,18 +193,7 @@ class PasswordChangeForm(forms.Form):
 
 
 class TfaCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code from your authenticator app"),
-        max_length=64,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-            }
-        ),
-    )
+    code = one_time_code_field(_("Code from your authenticator app"))
 
     def __init__(self, *args: object, allow_recovery: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -199,12 +204,10 @@ class TfaCodeForm(forms.Form):
             self.fields["code"].help_text = _("The 6-digit code the app shows now. It changes every 30 seconds.")
 
     def clean_code(self) -> str:
-        value: str = re.sub(r"\s+", "", self.cleaned_data["code"])
-        if re.fullmatch(r"\d{6}", value):
-            return value
-        if self.allow_recovery and re.fullmatch(r"[A-Za-z0-9-]{8,64}", value):
-            return value
-        raise forms.ValidationError(_("Enter the 6 digits the app shows."))
+        code = one_time_code(self.cleaned_data["code"], allow_recovery=self.allow_recovery)
+        if code is None:
+            raise forms.ValidationError(_("Enter the 6 digits the app shows."))
+        return code
 
 
 class SshKeyForm(forms.Form):
