@@ -80,6 +80,13 @@ control_urls = [
         PUT=control.ratelimit_update,
         DELETE=control.ratelimit_clear,
     ),
+    endpoint(
+        "control",
+        "behaviours",
+        GET=control.behaviours_show,
+        PUT=control.behaviours_update,
+        DELETE=control.behaviours_clear,
+    ),
     endpoint("control", "reset", POST=control.reset_all),
     endpoint("control", "seed", POST=control.seed),
     endpoint("control", "mail", GET=control.mail_list),

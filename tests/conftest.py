@@ -38,7 +38,7 @@ class Upstream:
 @pytest.fixture
 def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
     """The seeded sandbox, with the dashboard's upstream URLs pointed at it."""
-    from sandbox import faults, requestlog
+    from sandbox import behaviours, faults, requestlog
 
     call_command("sandbox_seed", verbosity=0)
     settings.SCALINGO_AUTH_URL = f"{live_server.url}/sandbox/auth"
@@ -47,6 +47,19 @@ def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
     requestlog.clear()
     yield Upstream(url=live_server.url)
     faults.reset()
+    behaviours.reset()
+
+
+@pytest.fixture
+def sandbox_behaviour(upstream):
+    """``sandbox_behaviour("name", ...)`` switches sandbox behaviours on for this test only."""
+    from sandbox import behaviours
+
+    def _enable(*names: str) -> None:
+        behaviours.enable(*names)
+
+    yield _enable
+    behaviours.reset()
 
 
 from tests.helpers import demo as demo_account  # noqa: E402

@@ -3,7 +3,8 @@
 - ``GET|DELETE log``: the request log (``?limit=N`` keeps the last N entries).
 - ``GET|PUT|DELETE faults``: ``{latency_ms, fault_rate, hang_seconds, forced, paths}``.
 - ``GET|PUT|DELETE ratelimit``: ``{limit}`` (0 = off; DELETE = back to settings).
-- ``POST reset``: faults, rate limit and log back to defaults.
+- ``GET|PUT|DELETE behaviours``: ``{enabled: [names]}`` (see ``sandbox.behaviours``).
+- ``POST reset``: faults, behaviours, rate limit and log back to defaults.
 - ``POST seed``: ``sandbox_seed``. ``GET mail``: the account-deletion emails.
 
 These answers bypass faults, the rate limit and the log.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox import faults, ratelimit, requestlog
+from sandbox import behaviours, faults, ratelimit, requestlog
 from sandbox.http import Invalid, json_response, read_json
 from sandbox.models import AccountDeletion
 from sandbox.seed import seed_demo
@@ -52,6 +53,28 @@ def faults_update(request: HttpRequest) -> HttpResponse:
     return json_response({"faults": faults.current()})
 
 
+def behaviours_show(request: HttpRequest) -> HttpResponse:
+    return json_response({"behaviours": behaviours.current()})
+
+
+def behaviours_update(request: HttpRequest) -> HttpResponse:
+    data = read_json(request)
+    names = data.get("enabled")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Invalid({"enabled": ["must be a list of behaviour names"]})
+    try:
+        behaviours.reset()
+        behaviours.enable(*names)
+    except KeyError as exc:
+        raise Invalid({"enabled": [str(exc)]}) from None
+    return json_response({"behaviours": behaviours.current()})
+
+
+def behaviours_clear(request: HttpRequest) -> HttpResponse:
+    behaviours.reset()
+    return json_response({"behaviours": behaviours.current()})
+
+
 def faults_clear(request: HttpRequest) -> HttpResponse:
     faults.reset()
     return json_response({"faults": faults.current()})
@@ -76,6 +99,7 @@ def ratelimit_clear(request: HttpRequest) -> HttpResponse:
 
 def reset_all(request: HttpRequest) -> HttpResponse:
     faults.reset()
+    behaviours.reset()
     ratelimit.reset()
     requestlog.clear()
     return json_response({"reset": True})
