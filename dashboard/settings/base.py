@@ -125,6 +125,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SCALINGO_AUTH_URL = env_str("SCALINGO_AUTH_URL", "http://127.0.0.1:8001/sandbox/auth").rstrip("/")
 SCALINGO_API_URL = env_str("SCALINGO_API_URL", "http://127.0.0.1:8001/sandbox/api/osc-fr1").rstrip("/")
 SCALINGO_BILLING_URL = env_str("SCALINGO_BILLING_URL", "http://127.0.0.1:8001/sandbox/billing").rstrip("/")
+# Development and tests only: let the CSP allow images from SCALINGO_API_URL's own http origin (a
+# local sandbox serves the addon logos). Production allows https images only.
+CSP_UPSTREAM_IMAGES = False
 UPSTREAM_CONNECT_TIMEOUT = env_float("UPSTREAM_CONNECT_TIMEOUT", 3.0)
 UPSTREAM_READ_TIMEOUT = env_float("UPSTREAM_READ_TIMEOUT", 6.0)
 UPSTREAM_RETRIES = env_int("UPSTREAM_RETRIES", 2)

@@ -36,3 +36,5 @@ LOG_FORMAT = "text"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The sandbox's 60 requests/minute limit is off in tests, except where a test turns it on.
 SANDBOX_RATE_LIMIT = 0
+# The local sandbox serves the addon logos over http from its own origin.
+CSP_UPSTREAM_IMAGES = True
