@@ -1,4 +1,4 @@
-"""Structured (JSON) log lines that carry the request id."""
+"""Log lines that carry the request id: structured (JSON), or one readable line of text."""
 
 from __future__ import annotations
 
@@ -37,3 +37,37 @@ class JsonFormatter(logging.Formatter):
             # The exception type only: a traceback's locals or messages could carry a secret.
             entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
         return json.dumps(entry, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """``LOG_FORMAT=text``: one readable line per event, never a secret (paths and path templates
+    only, no query string, header or body).
+
+    ``2026-12-01 09:00:00 INFO GET /billing/ 200 123ms rid=…`` for a request,
+    ``… INFO upstream GET regional /v1/account/invoices 200 45ms rid=…`` for a call to the platform,
+    ``… WARNING django.request Not Found: /nope rid=…`` for anything else.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{self.formatTime(record)} {record.levelname} {_summary(record)}"
+        if record.exc_info and record.exc_info[0]:
+            # The exception type only, as in JSON: a traceback could carry a secret.
+            line += f" exception={record.exc_info[0].__name__}"
+        return f"{line} rid={getattr(record, 'request_id', None) or current_request_id()}"
+
+
+def _summary(record: logging.LogRecord) -> str:
+    fields = record.__dict__
+    if record.name == "dashboard.requests" and "status" in fields:
+        htmx = " htmx" if fields.get("htmx") else ""
+        return f"{fields.get('method')} {fields.get('path')} {fields['status']} {_ms(fields)}{htmx}"
+    if record.name == "dashboard.upstream" and "status" in fields and "path" in fields:
+        host = fields.get("upstream_host")
+        path = f"/v1{fields['path']}" if host in ("auth", "regional") else fields["path"]
+        return f"upstream {fields.get('method')} {host} {path} {fields['status']} {_ms(fields)}"
+    return f"{record.name} {record.getMessage()}"
+
+
+def _ms(fields: dict[str, object]) -> str:
+    duration = fields.get("duration_ms")
+    return f"{round(duration)}ms" if isinstance(duration, int | float) else "?ms"

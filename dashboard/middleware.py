@@ -69,6 +69,7 @@ class RequestIdMiddleware:
                     "request",
                     extra={
                         "method": request.method,
+                        "path": request.path,
                         "route": getattr(getattr(request, "resolver_match", None), "route", None),
                         "status": response.status_code,
                         "duration_ms": round((time.monotonic() - started) * 1000, 1),

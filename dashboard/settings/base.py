@@ -200,7 +200,7 @@ LOGGING = {
     "filters": {"request_id": {"()": "dashboard.logging.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "dashboard.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {"()": "dashboard.logging.TextFormatter"},
     },
     "handlers": {
         "console": {
