@@ -3,9 +3,10 @@
 import os
 
 os.environ.setdefault("SANDBOX_ENABLED", "true")
+os.environ.setdefault("LOG_FORMAT", "text")  # base builds LOGGING from it
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, LOGGING, STORAGES, VAR_DIR
+from .base import BASE_DIR, INSTALLED_APPS, STORAGES, VAR_DIR
 
 if "sandbox" not in INSTALLED_APPS:
     INSTALLED_APPS.append("sandbox")
@@ -33,7 +34,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 UPSTREAM_RETRIES = 2
 UPSTREAM_READ_TIMEOUT = 3.0
 LOG_FORMAT = "text"
-LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # base chose from the environment
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The sandbox's 60 requests/minute limit is off in tests, except where a test turns it on.
 SANDBOX_RATE_LIMIT = 0
