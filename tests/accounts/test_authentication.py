@@ -45,12 +45,12 @@ def test_it_edits_the_email_in_place(signed_in, upstream):
 def test_it_handles_a_taken_email(signed_in, upstream):
     data = {"email": "twofa@demo.sandbox.test", "page": "authentication"}
     response = signed_in.post("/profile/fields/email/", data, HTTP_HX_REQUEST="true")
-    assert "Has already been taken." in response.content.decode()
+    assert "This email is already used by another account. Use another one." in response.content.decode()
     assert 'value="twofa@demo.sandbox.test"' in response.content.decode()
     plain = signed_in.post("/profile/fields/email/", data)
     assert plain.status_code == 400
     assert "Authentication" in plain.content.decode()
-    assert "Has already been taken." in plain.content.decode()
+    assert "This email is already used by another account. Use another one." in plain.content.decode()
 
 
 def test_it_changes_the_password(signed_in, upstream):
@@ -96,7 +96,8 @@ def test_it_handles_a_wrong_current_password_from_the_upstream(signed_in, upstre
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="id_current_password_errors"' in html
-    assert "Is invalid." in html
+    assert "This is not your current password. Type it again." in html
+    assert "Is invalid." not in html
     assert "not-the-password" not in html  # secrets are not echoed back
 
 

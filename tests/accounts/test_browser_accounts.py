@@ -23,7 +23,8 @@ def test_it_edits_the_email_in_place_with_an_error_then_success(browser_signed_i
     expect(email).to_be_focused()
     email.fill("twofa@demo.sandbox.test")
     field.get_by_role("button", name="Save").click()
-    expect(field.locator(".field-errors")).to_have_text("Has already been taken.")
+    taken = "This email is already used by another account. Use another one."
+    expect(field.locator(".field-errors")).to_have_text(taken)
     expect(email).to_have_value("twofa@demo.sandbox.test")
 
     # Escape restores the read view, then a new edit succeeds.
