@@ -47,7 +47,9 @@ def main() -> int:
         **common,
         "SANDBOX_ENABLED": "true",
         "DATABASE_PATH": os.path.join(var_dir, "sandbox.sqlite3"),
-        "LOG_LEVEL": "WARNING",
+        # Its 4xx answers are the platform's normal replies, already in the dashboard's lines.
+        "LOG_LEVEL": "ERROR",
+        "LOG_FORMAT": "text",
     }
     dashboard_env = {
         **common,

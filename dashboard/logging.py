@@ -53,7 +53,8 @@ class TextFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0]:
             # The exception type only, as in JSON: a traceback could carry a secret.
             line += f" exception={record.exc_info[0].__name__}"
-        return f"{line} rid={getattr(record, 'request_id', None) or current_request_id()}"
+        request_id = getattr(record, "request_id", None) or current_request_id()
+        return f"{line} rid={request_id}" if request_id and request_id != "-" else line
 
 
 def _summary(record: logging.LogRecord) -> str:

@@ -87,6 +87,8 @@ def test_it_prints_what_is_served_where_then_the_logins(demo):
     assert "• ordinary:" in before_banner
     assert "demo-ordinary-password" in before_banner
     for noise in ("Django version", "development server", "Starting", "Performing system checks", "WARNING"):
+        assert noise not in before_banner, f"{noise!r} before the logins:\n{console}"
+    for noise in ("Django version", "development server", "Performing system checks", "Unprocessable Entity"):
         assert noise not in console, f"{noise!r} in the demo console:\n{console}"
 
 
