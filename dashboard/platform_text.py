@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 # (field or None, the platform's message in lower case, without a final period) → our sentence.
 # A field of None is the advice for that message under any field the catalogue does not name.
@@ -239,13 +239,45 @@ MONTHS = {
 _INVOICE_FOR = re.compile(r"invoice for ([a-z]+) (\d{4})")
 
 
+def unknown_label(label: str) -> str:
+    """A label the catalogue does not know, as sent; outside English, marked as English."""
+    text = label.strip()
+    if not text or (get_language() or "en").startswith("en"):
+        return text
+    return _("%(label)s (in English)") % {"label": text}
+
+
 def operation_label(description: str) -> str:
     """A billing operation's label. ``Invoice for <Month> <Year>`` is rebuilt from its month in the
-    active language; any other label is shown as sent, marked as the platform's words."""
+    active language; any other label is shown as sent, marked as English."""
     match = _INVOICE_FOR.fullmatch(_key(description))
     if match and match[1] in MONTHS:
         month = date(int(match[2]), MONTHS[match[1]], 1)
         return _("Invoice for %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
-    if not description.strip():
-        return ""
-    return unknown(description)
+    return unknown_label(description)
+
+
+_FREE_TRIAL = re.compile(r"Free Trial (\d{4}-\d\d-\d\d \d\d:\d\d) -> (\d{4}-\d\d-\d\d \d\d:\d\d)")
+_CONTAINERS = re.compile(r"Containers - type: ?(\S+?)-? size: ?(\S+)")
+_ADDON = re.compile(r"Addon - (.+?) - (.+)")
+
+
+def invoice_item_label(label: str) -> str:
+    """An invoice line's label (§3.4: ``Containers Runtime``, ``Free Trial <start> -> <end>``,
+    ``Containers - type: web- size: S``…) in the active language; unknown ones as sent, marked."""
+    text = " ".join(label.split())
+    if text == "Containers Runtime":
+        return _("Containers runtime")
+    if text == "Addons":
+        return _("Addons")
+    if match := _FREE_TRIAL.fullmatch(text):
+        start, end = (datetime.strptime(value, "%Y-%m-%d %H:%M") for value in match.groups())
+        return _("Free trial, from %(start)s to %(end)s") % {
+            "start": date_format(start, "DATETIME_FORMAT"),
+            "end": date_format(end, "DATETIME_FORMAT"),
+        }
+    if match := _CONTAINERS.fullmatch(text):
+        return _("Containers %(type)s, size %(size)s") % {"type": match[1], "size": match[2]}
+    if match := _ADDON.fullmatch(text):
+        return _("Addon %(provider)s, plan %(plan)s") % {"provider": match[1], "plan": match[2]}
+    return unknown_label(label)

@@ -81,3 +81,9 @@ def suspension_reason(value: str | None) -> str:
 def operation_label(value: str | None) -> str:
     """A billing operation's label in the active language ("Invoice for November 2026")."""
     return platform_text.operation_label(value) if value else ""
+
+
+@register.filter
+def invoice_item_label(value: str | None) -> str:
+    """An invoice line's label in the active language ("Containers Runtime", "Free Trial …")."""
+    return platform_text.invoice_item_label(value) if value else ""

@@ -108,13 +108,37 @@ def test_it_keeps_an_unknown_message_marked_as_the_platforms_words():
 def test_it_rebuilds_invoice_labels_from_their_month():
     with translation.override("en"):
         assert platform_text.operation_label("Invoice for November 2026") == "Invoice for November 2026"
-        assert platform_text.operation_label("Credit added") == "The platform said (in English): “Credit added”"
+        assert platform_text.operation_label("Credit added") == "Credit added"
     with translation.override("fr"):
         assert platform_text.operation_label("Invoice for November 2026") == "Facture de novembre 2026"
         assert platform_text.operation_label("Invoice for February 2024") == "Facture de février 2024"
-        assert platform_text.operation_label("Invoice for Smarch 2024") == (
-            "La plateforme a répondu (en anglais) : « Invoice for Smarch 2024 »"
-        )
+        assert platform_text.operation_label("Invoice for Smarch 2024") == "Invoice for Smarch 2024 (en anglais)"
+        assert platform_text.operation_label("Credit added") == "Credit added (en anglais)"
+
+
+@pytest.mark.parametrize(
+    ("label", "english", "french"),
+    [
+        ("Containers Runtime", "Containers runtime", "Exécution des conteneurs"),
+        (
+            "Free Trial 2020-06-02 15:07 -> 2020-09-30 15:07",
+            "Free trial, from June 2, 2020, 3:07 p.m. to Sept. 30, 2020, 3:07 p.m.",
+            "Essai gratuit, du 2 juin 2020 15:07 au 30 septembre 2020 15:07",
+        ),
+        ("Containers - type: web- size: S", "Containers web, size S", "Conteneurs web, taille S"),
+        (
+            "Addon - PostgreSQL - Starter 512M",
+            "Addon PostgreSQL, plan Starter 512M",
+            "Addon PostgreSQL, offre Starter 512M",
+        ),
+        ("Support contract", "Support contract", "Support contract (en anglais)"),
+    ],
+)
+def test_it_words_invoice_lines(label, english, french):
+    with translation.override("en"):
+        assert platform_text.invoice_item_label(label) == english
+    with translation.override("fr"):
+        assert platform_text.invoice_item_label(label) == french
 
 
 def test_it_words_suspension_reasons():
@@ -209,6 +233,19 @@ def test_payment_history_labels_follow_the_language(signed_in):
     french = in_french(signed_in).get("/billing/").content.decode()
     assert re.search(rf"<td>Facture de ({FR_MONTHS}) \d{{4}}</td>", french)
     assert "Invoice for" not in french
+
+
+def test_invoice_lines_follow_the_language(signed_in):
+    invoices = signed_in.get("/invoices/").content.decode()
+    invoice_path = re.search(r'href="(/invoices/[0-9a-f-]{36}/)"', invoices)[1]
+    english = signed_in.get(invoice_path).content.decode()
+    assert "<td>Containers runtime</td>" in english
+    assert re.search(r"<td>Containers web, size [SML]</td>", english)
+    french = in_french(signed_in).get(invoice_path).content.decode()
+    assert "<td>Exécution des conteneurs</td>" in french
+    assert re.search(r"<td>Conteneurs web, taille [SML]</td>", french)
+    assert "Containers Runtime" not in french
+    assert "type: web" not in french
 
 
 def test_the_suspension_reason_follows_the_language(signed_in_as):
