@@ -18,6 +18,10 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+_REQUEST_SHAPE = gettext_lazy(
+    "The platform could not read what the dashboard sent. Nothing was changed; reload the page and try again."
+)
+
 # (field or None, the platform's message in lower case, without a final period) → our sentence.
 # A field of None is the advice for that message under any field the catalogue does not name.
 FIELD_MESSAGES: dict[tuple[str | None, str], Promise] = {
@@ -86,6 +90,18 @@ FIELD_MESSAGES: dict[tuple[str | None, str], Promise] = {
         "Two-factor authentication is already on for this account. Reload the page."
     ),
     ("tfa", "is not enabled"): gettext_lazy("Two-factor authentication is already off for this account."),
+    ("tfa", "enrolment not started: post /client/tfa first"): gettext_lazy(
+        "The set-up of two-factor authentication was not started or has expired. Start it again."
+    ),
+    ("provider", "is not supported (only totp)"): gettext_lazy(
+        "Only authenticator apps (TOTP codes) are supported for two-factor authentication."
+    ),
+    # Answers to a request the dashboard itself shaped wrongly: nothing the person typed is at fault.
+    (None, "should be a string"): _REQUEST_SHAPE,
+    (None, "should be an object"): _REQUEST_SHAPE,
+    (None, "should be true or false"): _REQUEST_SHAPE,
+    (None, "fields should be strings or null"): _REQUEST_SHAPE,
+    (None, "must be a positive integer"): _REQUEST_SHAPE,
     ("profile", "already exists: update it with put /profiles/:id"): gettext_lazy(
         "This account already has a billing profile. Reload the page to edit it."
     ),

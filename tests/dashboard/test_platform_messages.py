@@ -78,6 +78,13 @@ def in_french(client):
             "Les deux nouveaux mots de passe sont différents. Saisissez deux fois le même mot de passe.",
         ),
         (
+            "preferences",
+            "should be an object",
+            "The platform could not read what the dashboard sent. Nothing was changed; reload the page and try again.",
+            "La plateforme n’a pas pu lire ce que le tableau de bord a envoyé. Rien n’a été modifié ; rechargez la "
+            "page et réessayez.",
+        ),
+        (
             "app",
             "missing field",
             "This field is required. Fill it in.",
