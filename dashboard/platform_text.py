@@ -58,6 +58,9 @@ FIELD_MESSAGES: dict[tuple[str | None, str], Promise] = {
     (None, "can't be blank"): gettext_lazy("This field is required. Fill it in."),
     (None, "missing field"): gettext_lazy("This field is required. Fill it in."),
     (None, "is not a number"): gettext_lazy("Type a number, with digits only."),
+    (None, "is not included in the list"): gettext_lazy("This choice is not offered. Choose one from the list."),
+    ("tos_accepted", "must be accepted"): gettext_lazy("Accept the terms of service to go on."),
+    (None, "must be accepted"): gettext_lazy("Tick this box to go on."),
     (None, "is too long"): gettext_lazy("This is too long. Shorten it."),
     (None, "is too short"): gettext_lazy("This is too short. Make it longer."),
     ("password_confirmation", "doesn't match password"): gettext_lazy(
@@ -132,6 +135,15 @@ def _too_long(field: str | None, match: re.Match[str]) -> str:
     ) % {"count": count}
 
 
+def _wrong_length(field: str | None, match: re.Match[str]) -> str:
+    count = int(match[1])
+    return ngettext(
+        "This must be exactly %(count)d character long.",
+        "This must be exactly %(count)d characters long.",
+        count,
+    ) % {"count": count}
+
+
 def _bad_public_key(field: str | None, match: re.Match[str]) -> str:
     return _(
         "This is not a valid SSH public key. Paste the whole line of your .pub file, "
@@ -149,6 +161,7 @@ def _key_type(field: str | None, match: re.Match[str]) -> str:
 FIELD_PATTERNS: list[tuple[re.Pattern[str], Callable[[str | None, re.Match[str]], str]]] = [
     (re.compile(r"is too short \(minimum is (\d+) characters?\)"), _too_short),
     (re.compile(r"is too long \(maximum is (\d+) characters?\)"), _too_long),
+    (re.compile(r"is the wrong length \(should be (\d+) characters?\)"), _wrong_length),
     (re.compile(r"is not a valid public key( \(.*\))?"), _bad_public_key),
     (re.compile(r"has an unsupported key type \((.{1,40})\)"), _key_type),
 ]

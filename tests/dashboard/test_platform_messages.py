@@ -85,6 +85,12 @@ def in_french(client):
             "page et réessayez.",
         ),
         (
+            "code",
+            "is the wrong length (should be 6 characters)",
+            "This must be exactly 6 characters long.",
+            "Il faut exactement 6 caractères.",
+        ),
+        (
             "app",
             "missing field",
             "This field is required. Fill it in.",
