@@ -367,6 +367,19 @@ class OwnedApps:
     def deletable(self) -> bool:
         return self.complete and not self.apps
 
+    @property
+    def region_names(self) -> list[str]:
+        """What a person reads: display names, never the region objects (their API addresses)."""
+        return [region.display_name for region in self.regions]
+
+    def region_name(self, name: str) -> str:
+        return next((r.display_name for r in self.regions if r.name == name), name)
+
+    @property
+    def owned(self) -> list[tuple[account.App, str]]:
+        """Each owned app with the display name of its region."""
+        return [(app, self.region_name(app.region)) for app in self.apps]
+
 
 def _owned_by(app: account.App, user: User) -> bool:
     # Apps carry a 24-hex owner id while users have us-… ids (§8.9): fall back on name and email.

@@ -206,6 +206,23 @@ def test_it_blocks_deletion_while_apps_are_owned(signed_in, upstream):
     assert upstream.calls(route="/v1/users", method="DELETE") == []
 
 
+def test_it_names_regions_by_their_display_name_in_the_deletion_panel(signed_in_as, upstream):
+    client = signed_in_as("collaborator")
+    html = client.get("/authentication/").content.decode()
+    panel = html[html.index('id="deletion"') :]
+    assert "No app owned by your account in any region (Paris - Outscale, Paris - SecNumCloud - Outscale)." in panel
+    assert "Region(" not in panel
+    assert "http" not in panel
+
+
+def test_it_names_the_region_of_each_owned_app(signed_in, upstream):
+    html = signed_in.get("/authentication/").content.decode()
+    panel = html[html.index('id="deletion"') :]
+    assert "ordinary-blog</strong> <span class=\"muted\">(Paris - Outscale)" in panel
+    assert "(osc-fr1)" not in panel
+    assert "Region(" not in panel
+
+
 def test_it_blocks_deletion_when_a_region_cannot_be_checked(signed_in_as, upstream, fault):
     client = signed_in_as("collaborator")
     fault("500", f"{REGIONAL}/apps")
