@@ -234,3 +234,29 @@ def test_it_files_providers_under_a_category_named_differently_in_the_list():
     ]
     assert services.selected_tab(tabs, "e").slug == "email"
     assert services.selected_tab(tabs, "data-stores") is None
+
+
+@pytest.mark.parametrize("path", ["/catalog/", "/catalog/estimate/"])
+def test_it_shows_the_suspension_alert_on_catalog_pages(signed_in_as, upstream, path):
+    client = signed_in_as("suspended")
+    page = text(client.get(path))
+    assert "Your account is suspended." in page
+    assert "See the unpaid invoice" in page
+    assert len(upstream.calls(route="/v1/account/invoices", method="GET")) >= 1
+
+
+def test_it_shows_a_failed_payment_alert_on_the_catalog(signed_in, upstream):
+    from sandbox.models import Invoice
+
+    invoice = Invoice.objects.filter(user__username="demo-ordinary").order_by("-billing_month").first()
+    invoice.state = "failed"
+    invoice.save(update_fields=["state"])
+    page = text(signed_in.get("/catalog/"))
+    assert "The payment of an invoice failed." in page
+    assert "Your account is suspended." not in page
+
+
+def test_it_shows_no_payment_alert_on_the_catalog_when_all_is_paid(signed_in, upstream):
+    page = text(signed_in.get("/catalog/"))
+    assert "Your account is suspended." not in page
+    assert "failed." not in page
