@@ -218,7 +218,7 @@ def test_it_names_regions_by_their_display_name_in_the_deletion_panel(signed_in_
 def test_it_names_the_region_of_each_owned_app(signed_in, upstream):
     html = signed_in.get("/authentication/").content.decode()
     panel = html[html.index('id="deletion"') :]
-    assert "ordinary-blog</strong> <span class=\"muted\">(Paris - Outscale)" in panel
+    assert 'ordinary-blog</strong> <span class="muted">(Paris - Outscale)' in panel
     assert "(osc-fr1)" not in panel
     assert "Region(" not in panel
 

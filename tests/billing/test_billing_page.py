@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sandbox import faults
 
 PROFILE = "/v1/account/billing/profile"
@@ -46,6 +48,28 @@ def test_it_tells_an_account_without_profile_what_to_do(signed_in_as):
     assert "No billing profile yet" in body
     assert "Create the billing profile" in body
     assert "No payments yet." in body
+
+
+@pytest.mark.parametrize("null_profile", [False, True], ids=["404", "200-null"])
+def test_it_reads_no_profile_as_404_or_as_null(signed_in_as, upstream, sandbox_behaviour, null_profile):
+    if null_profile:
+        sandbox_behaviour("billing-profile-null")
+    client = signed_in_as("empty")
+    body = client.get("/billing/").content.decode()
+    assert "No billing profile yet" in body
+    assert "could not be loaded" not in body
+    assert "Create the billing profile" in body
+    overview = client.get("/").content.decode()
+    assert "No billing profile yet" in overview
+    assert "could not be loaded" not in overview
+    form = client.get("/billing/profile/")
+    assert form.status_code == 200
+    data = {"name": "Demo Empty", "address_line1": "2 rue", "address_zip": "67000", "address_city": "Strasbourg"}
+    data["address_country"] = "FR"
+    response = client.post("/billing/profile/", data, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/billing/"
+    assert len(upstream.calls(route="/profiles", method="POST")) == 1
+    assert upstream.calls(route="/profiles/:id", method="PUT") == []
 
 
 def test_it_paginates_the_payment_history_as_a_fragment(signed_in_as, upstream):
