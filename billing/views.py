@@ -123,6 +123,8 @@ def _upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
     if isinstance(exc, errors.Conflict | errors.BadRequest | errors.Forbidden):
         return _("The platform refused the change. Nothing was saved.")
+    if isinstance(exc, errors.MalformedResponse):
+        return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
     return _("The platform API cannot be reached right now. Nothing was saved; please try again in a moment.")
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest
 from django.urls import reverse
 
+from sandbox import behaviours
 from sandbox.models import (
     ApiToken,
     App,
@@ -51,7 +52,28 @@ def euros(value: Decimal | int) -> float:
     return float(Decimal(value))
 
 
+ODD_USER_FIELDS = behaviours.register(
+    "user-odd-types",
+    "The user carries odd types in fields nobody needs to sign in: referral_clicks a non-numeric "
+    "string, flags a string, limits a list, created_at null, free_trial_started_at unreadable.",
+)
+_ODD_USER_VALUES = {
+    "referral_clicks": "a lot",
+    "flags": "beta-tester",
+    "limits": ["free_trial_apps", "10"],
+    "created_at": None,
+    "free_trial_started_at": "last spring",
+}
+
+
 def user_json(user: User) -> dict[str, Any]:
+    data = _user_json(user)
+    if behaviours.active(ODD_USER_FIELDS):
+        data.update(_ODD_USER_VALUES)
+    return data
+
+
+def _user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
         "uuid": user.id,

@@ -189,6 +189,9 @@ def test_it_handles_an_upstream_failure_on_the_catalog(upstream, client, setting
     assert response.status_code == 200
     if fault == "429":
         assert "Too many requests." in page
+    elif fault == "malformed":
+        assert "The platform sent an answer we could not read." in page
+        assert "not answering" not in page
     else:
         assert "The platform API is not answering right now." in page
     assert 'hx-get="/catalog/"' in page  # the retry link

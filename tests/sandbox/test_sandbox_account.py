@@ -360,3 +360,24 @@ def test_app_creation_and_deletion_errors(sandbox: Sandbox, ordinary) -> None:
     assert set(collaborated.json()) == {"error", "code"}
     assert ordinary.delete("/api/osc-fr1/v1/apps/fresh-app").status_code == 204
     assert ordinary.get("/api/osc-fr1/v1/apps/fresh-app").json() == {"resource": "app", "error": "not found"}
+
+
+def test_the_user_carries_odd_types_with_the_variant_on(ordinary) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("user-odd-types")
+    user = ordinary.get("/auth/v1/users/self").json()["user"]
+    assert user["referral_clicks"] == "a lot"
+    assert user["flags"] == "beta-tester"
+    assert user["limits"] == ["free_trial_apps", "10"]
+    assert user["created_at"] is None
+    assert user["free_trial_started_at"] == "last spring"
+    assert user["username"] == "demo-ordinary"  # what sign-in needs is untouched
+
+
+def test_the_user_has_documented_types_with_the_variant_off(ordinary) -> None:
+    user = ordinary.get("/auth/v1/users/self").json()["user"]
+    assert isinstance(user["referral_clicks"], int)
+    assert isinstance(user["flags"], dict)
+    assert user["limits"] == {"free_trial_apps": "10"}
+    assert user["created_at"].endswith("Z")
