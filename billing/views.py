@@ -101,7 +101,7 @@ def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "GET":
         initial = profile.editable_values() if profile else {}
         return render(request, template, {"form": BillingProfileForm(initial=initial), "profile": profile})
-    form = BillingProfileForm(request.POST)
+    form = BillingProfileForm(request.POST, initial=profile.editable_values() if profile else {})
     if form.is_valid():
         try:
             services.billing_profile_save(request, profile=profile, fields=form.cleaned_data)
