@@ -8,7 +8,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install install-test system-test-deps messages demo serve test lint typecheck pytest bench clean
+.PHONY: install install-test system-test-deps messages demo serve upstream-check test lint typecheck pytest bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ serve: install
 	DJANGO_SETTINGS_MODULE=dashboard.settings.production $(VENV)/bin/gunicorn dashboard.wsgi \
 		--bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-4} \
 		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Before going live: read everything the dashboard reads with SCALINGO_API_TOKEN, print what did
+# not parse, exit non-zero on a mismatch. Never writes. Uses the production settings unless
+# DJANGO_SETTINGS_MODULE says otherwise (dashboard.settings.development against `make demo`).
+upstream-check: install
+	@DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-dashboard.settings.production} $(PY) manage.py upstream_check
 
 lint: install
 	$(VENV)/bin/ruff check .
