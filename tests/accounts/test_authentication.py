@@ -402,3 +402,23 @@ def test_it_shows_the_authentication_page_in_french(signed_in, upstream):
     signed_in.cookies["dashboard_language"] = "fr"
     html = signed_in.get("/authentication/").content.decode()
     assert "Authentification à deux facteurs" in html
+
+
+def test_it_asks_for_the_emailed_link_when_the_platform_does_not_name_the_request(signed_in_as, upstream, monkeypatch):
+    from dashboard.upstream import users
+
+    original = users.user_deletion_request
+
+    def without_id(*, auth):
+        original(auth=auth)  # the platform emails, but its answer (undocumented) names no request
+        return users.DeletionRequest(id=None)
+
+    monkeypatch.setattr(users, "user_deletion_request", without_id)
+    client = signed_in_as("collaborator")
+    client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"})
+    html = client.get("/authentication/").content.decode()
+    assert "Follow the link in that email to confirm." in html
+    assert "Token from the email" not in html
+    link = _mail(client, upstream)["link"]
+    page = client.get(link[link.index("/authentication/") :]).content.decode()
+    assert "Delete my account for good" in page
