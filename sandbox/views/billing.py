@@ -242,8 +242,17 @@ def _by_app(records: Any) -> dict[str, list[Any]]:
     return grouped
 
 
+ODD_REFERRAL_COUNTS = behaviours.register(
+    "referral-odd-types",
+    'GET /account/referrals/stats sends clicks as a non-numeric string ("n/a") and signups as null.',
+)
+
+
 def referral_stats(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if behaviours.active(ODD_REFERRAL_COUNTS):
+        odd = {"clicks": "n/a", "signups": None, "amount_earned": float(user.referral_earned)}
+        return json_response({"referral_stats": {**odd, "url": f"https://sclng.io/r/{user.referral_code}"}})
     stats = {
         # A numeric string, as in the published example (contract §8.1).
         "clicks": str(user.referral_clicks),

@@ -131,3 +131,12 @@ def test_it_says_when_the_token_is_refused(upstream, monkeypatch):
         call_command("upstream_check", stdout=out)
     assert re.search(r"POST AUTH /tokens/exchange +401 +\d+ ms +FAIL", out.getvalue())
     assert [c["route"] for c in upstream.calls()] == ["/v1/tokens/exchange"]
+
+
+def test_it_warns_about_odd_referral_counts_on_every_region(upstream, monkeypatch, sandbox_behaviour):
+    sandbox_behaviour("referral-odd-types")
+    output = _run(monkeypatch)
+    for region in ("osc-fr1", "osc-secnum-fr1"):
+        row = _row(output, f"GET {region} /account/referrals/stats")
+        assert "WARN referral_stats.clicks: expected a whole number, got 'n/a' (tolerated)" in row
+    assert "2 warning(s), 0 failure(s)" in output
