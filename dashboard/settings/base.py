@@ -197,7 +197,10 @@ LOGGING = {
     "filters": {"request_id": {"()": "dashboard.logging.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "dashboard.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "dashboard.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -216,3 +219,16 @@ LOGGING = {
 
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
+
+# Error reports to Sentry, only when a DSN is given; scrubbed of personal data and secrets
+# (dashboard/reporting.py). Without it, unhandled errors are logged with a redacted traceback.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from dashboard.reporting import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        # The deployed commit: Scalingo sets SOURCE_VERSION at build and CONTAINER_VERSION at run.
+        release=env_str("SENTRY_RELEASE", env_str("CONTAINER_VERSION", env_str("SOURCE_VERSION", ""))) or None,
+    )
