@@ -46,9 +46,7 @@ locks: | $(PY)
 
 # French translations: compiled from the committed .po files, without needing GNU gettext.
 messages: $(VENV)/.installed-runtime
-	@for po in $$(find . -path ./$(VENV) -prune -o -name django.po -print); do \
-		$(VENV)/bin/pybabel -q compile --use-fuzzy -i $$po -o $${po%.po}.mo -D django >/dev/null || exit 1; \
-	done
+	@PATH="$(abspath $(VENV))/bin:$$PATH" bin/post_compile
 
 # What the browser, proxy and scale-out tests need from Debian. Needs root (CI runs as root).
 system-test-deps:
