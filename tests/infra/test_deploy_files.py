@@ -449,3 +449,28 @@ def test_the_dockerfile_command_serves_passes_its_healthcheck_behind_the_compose
     check = subprocess.run(healthcheck, cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
     assert check.returncode == 1
     assert "/healthz failed" in check.stderr
+
+
+def pins(name: str) -> dict[str, str]:
+    """``package: version`` of a lock, markers aside."""
+    found = {}
+    for line in (ROOT / name).read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            assert "==" in line, (name, line)
+            package, version = line.split(";")[0].strip().split("==")
+            found[package] = version
+    return found
+
+
+def test_the_three_locks_agree_and_name_no_index():
+    runtime, sandbox, dev = pins("requirements.txt"), pins("requirements-sandbox.lock"), pins("requirements-dev.lock")
+    for name in ("requirements.txt", "requirements-sandbox.lock", "requirements-dev.lock"):
+        text = (ROOT / name).read_text()
+        assert "://" not in text
+        assert not re.search(r"^-", text, re.M), name
+    # Each lock adds to the one before it, with the same versions.
+    assert runtime.items() <= sandbox.items()
+    assert sandbox.items() <= dev.items()
+    assert set(sandbox) - set(runtime) == {"defusedxml", "fonttools", "fpdf2", "pillow", "pyotp"}
+    assert {"pytest", "playwright", "mypy", "time-machine", "sentry-sdk"} <= set(dev)
+    assert "sentry-sdk" in runtime
