@@ -34,7 +34,8 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 # Django's own records carry the request, whose repr shows the query string.
-                entry[key] = value if isinstance(value, int | float | bool | None) else redact(str(value))
+                plain = isinstance(value, int | float | bool | list | tuple | dict | None)
+                entry[key] = value if plain else redact(str(value))
         if record.exc_info:
             entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
             # Files, lines and code, never locals; secrets in the message are redacted by shape.
