@@ -38,7 +38,7 @@ UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-vers
 	--custom-compile-command "make locks"
 locks: | $(PY)
 	$(VENV)/bin/pip install --quiet uv
-	$(UV_COMPILE) --extra sandbox --extra dev -o requirements-dev.lock
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
 	$(UV_COMPILE) -c requirements-dev.lock -o requirements.txt
 	$(UV_COMPILE) --extra sandbox -c requirements-dev.lock -o requirements-sandbox.lock
 	sed -i '/^    #   -c requirements-dev.lock$$/d' requirements.txt requirements-sandbox.lock

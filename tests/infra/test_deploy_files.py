@@ -379,6 +379,11 @@ def test_the_dockerfile_command_serves_passes_its_healthcheck_behind_the_compose
     runtime_venv, sandbox_process, redis_addon, tmp_path
 ):
     image_env, cmd, healthcheck = dockerfile()
+    text = (ROOT / "Dockerfile").read_text()
+    assert text.startswith("# ") and "\nFROM python:3.13-slim\n" in text
+    assert "RUN pip install -r requirements.txt\n" in text
+    assert "requirements-dev.lock" not in text and "requirements-sandbox.lock" not in text
+    assert "\nUSER dashboard\n" in text
     assert image_env["DJANGO_SETTINGS_MODULE"] == "dashboard.settings.production"
     assert cmd[:2] == ["gunicorn", "dashboard.wsgi"]
     assert healthcheck == ["python", "deploy/healthcheck.py"]
