@@ -6,6 +6,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from dashboard.reporting import format_traceback, redact
 from dashboard.requestid import current_request_id
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -32,16 +33,19 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+                # Django's own records carry the request, whose repr shows the query string.
+                plain = isinstance(value, int | float | bool | list | tuple | dict | None)
+                entry[key] = value if plain else redact(str(value))
         if record.exc_info:
-            # The exception type only: a traceback's locals or messages could carry a secret.
             entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            # Files, lines and code, never locals; secrets in the message are redacted by shape.
+            entry["traceback"] = format_traceback(record.exc_info)
         return json.dumps(entry, default=str)
 
 
 class TextFormatter(logging.Formatter):
-    """``LOG_FORMAT=text``: one readable line per event, never a secret (paths and path templates
-    only, no query string, header or body).
+    """``LOG_FORMAT=text``: one readable line per event, then the redacted traceback when there is
+    one. Paths and path templates only: no query string, header or body.
 
     ``2026-12-01 09:00:00 INFO GET /billing/ 200 123ms rid=…`` for a request,
     ``… INFO upstream GET regional /v1/account/invoices 200 45ms rid=…`` for a call to the platform,
@@ -50,11 +54,13 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{self.formatTime(record)} {record.levelname} {_summary(record)}"
-        if record.exc_info and record.exc_info[0]:
-            # The exception type only, as in JSON: a traceback could carry a secret.
-            line += f" exception={record.exc_info[0].__name__}"
         request_id = getattr(record, "request_id", None) or current_request_id()
-        return f"{line} rid={request_id}" if request_id and request_id != "-" else line
+        if request_id and request_id != "-":
+            line += f" rid={request_id}"
+        if record.exc_info and record.exc_info[0]:
+            # Files, lines and code, never locals; secrets in the message are redacted by shape.
+            line += "\n" + format_traceback(record.exc_info)
+        return line
 
 
 def _summary(record: logging.LogRecord) -> str:
@@ -66,7 +72,7 @@ def _summary(record: logging.LogRecord) -> str:
         host = fields.get("upstream_host")
         path = f"/v1{fields['path']}" if host in ("auth", "regional") else fields["path"]
         return f"upstream {fields.get('method')} {host} {path} {fields['status']} {_ms(fields)}"
-    return f"{record.name} {record.getMessage()}"
+    return f"{record.name} {redact(record.getMessage())}"
 
 
 def _ms(fields: dict[str, object]) -> str:
