@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dashboard import concurrency
+from dashboard import billing_calendar, concurrency
 from dashboard.money import Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
@@ -169,11 +169,20 @@ def invoice(request: HttpRequest, invoice_id: str) -> upstream.Invoice:
 
 
 def invoices_needing_action(
-    invoices: Iterable[upstream.Invoice],
+    invoices: Iterable[upstream.Invoice], *, at: datetime | None = None
 ) -> tuple[list[upstream.Invoice], list[upstream.Invoice]]:
-    """(failed, new): failed ones must be paid now; new ones will be charged automatically."""
+    """(failed, new): failed ones must be paid now; new ones of complete months will be charged
+    automatically. The running month's invoice is new too, but in progress: it waits for nothing."""
     items = list(invoices)
-    return [i for i in items if i.state == "failed"], [i for i in items if i.state == "new"]
+    failed = [i for i in items if i.state == "failed"]
+    return failed, [i for i in items if i.state == "new" and not billing_calendar.in_progress(i, at)]
+
+
+def last_complete_invoice(
+    invoices: Iterable[upstream.Invoice], *, at: datetime | None = None
+) -> upstream.Invoice | None:
+    """The newest invoice of a complete month (the list is newest first)."""
+    return next((i for i in invoices if not billing_calendar.in_progress(i, at)), None)
 
 
 @dataclass(frozen=True)
@@ -424,9 +433,7 @@ def invoice_archive(
 # Spend chart and month-over-month --------------------------------------------------------------
 
 
-def month_add(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
+month_add = billing_calendar.month_add
 
 
 @dataclass(frozen=True)
@@ -436,20 +443,35 @@ class MonthSpend:
     invoiced: bool
 
 
-def monthly_spend(invoices: Iterable[upstream.Invoice], *, months: int, today: date) -> list[MonthSpend]:
-    """The last ``months`` billing months up to this one, oldest first; a month without an invoice
-    shows as zero and is marked, so the chart never invents a value."""
+def _spend_by_month(invoices: Iterable[upstream.Invoice]) -> dict[date, Money]:
     by_month: dict[date, Money] = {}
     for row in invoices:
         if row.billing_month is not None:
             month = row.billing_month.replace(day=1)
             by_month[month] = by_month.get(month, Money.zero()) + row.total_price_with_vat
-    last = today.replace(day=1)
+    return by_month
+
+
+def monthly_spend(invoices: Iterable[upstream.Invoice], *, months: int, at: datetime | None = None) -> list[MonthSpend]:
+    """The last ``months`` complete billing months, oldest first (the running month is in progress,
+    see ``running_month_spend``); a month without an invoice shows as zero and is marked, so the
+    chart never invents a value."""
+    by_month = _spend_by_month(invoices)
+    last = billing_calendar.last_complete_month(at)
     first = month_add(last, -(months - 1))
     return [
         MonthSpend(month=m, total=by_month.get(m, Money.zero()), invoiced=m in by_month)
         for m in (month_add(first, i) for i in range(months))
     ]
+
+
+def running_month_spend(invoices: Iterable[upstream.Invoice], *, at: datetime | None = None) -> MonthSpend | None:
+    """The running month's invoice so far (in progress), or None when the platform has none yet."""
+    running = billing_calendar.running_month(at)
+    by_month = _spend_by_month(i for i in invoices if billing_calendar.in_progress(i, at))
+    if running not in by_month:
+        return None
+    return MonthSpend(month=running, total=by_month[running], invoiced=True)
 
 
 @dataclass(frozen=True)
@@ -480,6 +502,7 @@ class SpendChart:
     ticks: list[Tick]
     total: Money
     average: Money
+    averaged_months: int  # complete months since the first invoice in the period
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:
@@ -520,6 +543,9 @@ def spend_chart(series: list[MonthSpend]) -> SpendChart:
         )
     ticks = [Tick(y=(bottom - plot_h * i / 4).quantize(Decimal("0.1")), value=Money(ceiling * i / 4)) for i in range(5)]
     total = sum((s.total for s in series), Money.zero())
+    # Months before the first invoice are not months of spending: they would drag the average down.
+    first = next((i for i, s in enumerate(series) if s.invoiced), len(series))
+    averaged = len(series) - first
     return SpendChart(
         width=width,
         height=height,
@@ -529,7 +555,8 @@ def spend_chart(series: list[MonthSpend]) -> SpendChart:
         bars=bars,
         ticks=ticks,
         total=total,
-        average=Money(total.amount / max(len(series), 1)),
+        average=Money(total.amount / max(averaged, 1)),
+        averaged_months=averaged,
     )
 
 
@@ -560,14 +587,17 @@ class MonthOverMonth:
 BIGGEST_MOVERS = 3
 
 
-def month_over_month(invoices: Iterable[upstream.Invoice], *, month: date | None = None) -> MonthOverMonth | None:
+def month_over_month(
+    invoices: Iterable[upstream.Invoice], *, month: date | None = None, at: datetime | None = None
+) -> MonthOverMonth | None:
     """Per-app spend (excluding VAT, from the detailed items) of a month against the month before.
 
-    Defaults to the latest invoiced month. The rows are sorted by the size of the change; the
+    Defaults to the latest complete invoiced month: the running month is in progress (on the 1st
+    it holds a few hours), so it is never compared with a full month. The rows are sorted by the size of the change; the
     ``BIGGEST_MOVERS`` largest non-zero changes are flagged."""
     per_month: dict[date, dict[str, Money]] = {}
     for row in invoices:
-        if row.billing_month is None:
+        if row.billing_month is None or billing_calendar.in_progress(row, at):
             continue
         apps = per_month.setdefault(row.billing_month.replace(day=1), {})
         for item in row.detailed_items:

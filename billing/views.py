@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.http import AuthenticatedRequest, signin_required
 from billing import services
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
-from dashboard import concurrency
+from dashboard import billing_calendar, concurrency
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import errors
 
@@ -39,7 +38,8 @@ def _reraise_unauthorized(result: object) -> None:
 
 
 def _today() -> date:
-    return timezone.localdate()
+    """The platform's date (UTC): usage days, billing months and card expiry follow its calendar."""
+    return billing_calendar.today()
 
 
 # Billing page ----------------------------------------------------------------------------------
@@ -269,9 +269,10 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
         return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
-    series = services.monthly_spend(every, months=months, today=today)
+    series = services.monthly_spend(every, months=months)
     context["series"] = series
     context["chart"] = services.spend_chart(series)
+    context["running"] = services.running_month_spend(every)
     if request.htmx:
         return render(request, "billing/reports.html#spend", context)
     years = sorted({i.billing_month.year for i in every if i.billing_month}, reverse=True)

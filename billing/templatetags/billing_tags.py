@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dashboard import billing_calendar
 from dashboard.money import format_number, permille_to_percent
 
 register = template.Library()
@@ -53,3 +54,9 @@ def percent_of(ratio: Decimal | None) -> str:
 def forecast_for(forecast: object, app: object) -> object:
     """The month estimate of one app of a usage report."""
     return getattr(forecast, "per_app", {}).get(getattr(app, "app_id", None))
+
+
+@register.filter
+def in_progress(invoice: object) -> bool:
+    """The invoice of the running month (billing calendar): not complete, not charged yet."""
+    return billing_calendar.in_progress(invoice)  # type: ignore[arg-type]
