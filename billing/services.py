@@ -7,7 +7,6 @@ account. Whoever can read the invoices through the API can read them here; nothi
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import logging
@@ -25,10 +24,9 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 
 from dashboard import billing_calendar, concurrency
-from dashboard.money import Money, change_ratio, plain_amount, vat_on
+from dashboard.money import HOURS_PER_30_DAYS, Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
@@ -633,14 +631,30 @@ class RegionUsage:
     apps: list[upstream.AppUsage]
 
 
+# Until a week of the month has run, the month so far is a few hours or days: projecting it
+# straight multiplies every one-off (an addon removed this morning, a deploy's extra container,
+# the cent each usage line is rounded to) by the month's length over the time elapsed: x744 at
+# 01:00 on the 1st, still x4 on the 7th, and it has not seen a weekend yet. Young months are
+# projected from what runs now instead: the month so far plus the hourly rate of the running apps'
+# containers and of the active addons, until the month ends. From a week on, the month so far
+# holds a whole weekly cycle and the straight projection is the better estimate.
+YOUNG_MONTH = timedelta(days=7)
+FORECAST_RUNNING_RATE = "running_rate"
+FORECAST_LINEAR = "linear"
+# App statuses that bill no container (the others run, start or restart containers).
+STOPPED_APP_STATUSES = frozenset({"stopped", "new"})
+
+
 @dataclass(frozen=True)
 class Forecast:
-    """A linear projection of month-to-date usage to the month's end: an estimate."""
+    """The month's usage projected to its end: an estimate, on the platform's clock (UTC)."""
 
     month_end: date
     elapsed_ratio: Decimal
     total: Money
     per_app: dict[str, Money]  # by app id
+    method: str = FORECAST_LINEAR
+    hourly_rate: Money | None = None  # what runs now, for the running-rate method
 
 
 @dataclass(frozen=True)
@@ -705,23 +719,64 @@ def usage_report(request: HttpRequest, *, date_from: date, date_to: date, now: d
         raise first_error
     apps.sort(key=lambda pair: (pair[1].app, pair[0]))
     report = UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=None)
-    forecast = month_forecast(report, now=now or timezone.localtime())
+    forecast = month_forecast(report, now=now or billing_calendar.now())
     return UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=forecast)
 
 
+def app_hourly_rate(app: upstream.AppUsage, *, elapsed_minutes: int) -> Money:
+    """What an app costs an hour now: its containers (the month's container-minutes over the
+    minutes elapsed give how many of each size run) at the size's price per 30 days / 720, plus its active
+    addons at their plan's price (per 30 days = 720 hours). A stopped app runs no container."""
+    rate = Money.zero()
+    if app.status not in STOPPED_APP_STATUSES and elapsed_minutes > 0:
+        for runtime in app.runtimes:
+            if runtime.duration_minutes <= 0:
+                continue
+            if runtime.size.thirtydays_price is not None:
+                per_hour = Money(runtime.size.thirtydays_price.amount / HOURS_PER_30_DAYS)
+            else:
+                per_hour = Money(runtime.price.amount * 60 / runtime.duration_minutes)
+            rate += Money(per_hour.amount * runtime.duration_minutes / elapsed_minutes)
+    for addon in app.addon_usages:
+        if not addon.active:
+            continue
+        if addon.plan_price is not None:
+            rate += Money(addon.plan_price.amount / HOURS_PER_30_DAYS)
+        elif addon.runtime_minutes > 0:
+            rate += Money(addon.price.amount * 60 / addon.runtime_minutes)
+    return rate
+
+
 def month_forecast(report: UsageReport, *, now: datetime) -> Forecast | None:
-    """Only for this month's range (from the 1st to today): total x month length / time elapsed."""
-    today = now.date()
-    if report.date_from != today.replace(day=1) or report.date_to != today:
+    """Only for the running month's range (from the 1st to today, UTC days as the upstream counts
+    them). Young months: so far + the hourly rate of what runs now x the hours left; later: so far
+    x month length / time elapsed. Both on one clock, UTC, like the usage itself."""
+    today = billing_calendar.today(now)
+    running = billing_calendar.running_month(now)
+    if report.date_from != running or report.date_to != today:
         return None
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    days = calendar.monthrange(today.year, today.month)[1]
-    elapsed = Decimal(int((now - month_start).total_seconds()))
-    if elapsed <= 0:
+    month_start = billing_calendar.month_start(running)
+    month_end = billing_calendar.month_start(billing_calendar.month_add(running, 1))
+    elapsed = now - month_start
+    elapsed_minutes = int(elapsed.total_seconds() // 60)
+    if elapsed_minutes <= 0:
         return None
-    ratio = elapsed / Decimal(days * 86400)
+    ratio = Decimal(int(elapsed.total_seconds())) / Decimal(int((month_end - month_start).total_seconds()))
+    last_day = billing_calendar.month_last_day(running)
+    if elapsed < YOUNG_MONTH:
+        hours_left = Decimal(int((month_end - now).total_seconds())) / 3600
+        rates = {app.app_id: app_hourly_rate(app, elapsed_minutes=elapsed_minutes) for _, app in report.apps}
+        per_app = {app.app_id: app.total + rates[app.app_id] * hours_left for _, app in report.apps}
+        return Forecast(
+            month_end=last_day,
+            elapsed_ratio=ratio,
+            total=sum(per_app.values(), Money.zero()),
+            per_app=per_app,
+            method=FORECAST_RUNNING_RATE,
+            hourly_rate=sum(rates.values(), Money.zero()),
+        )
     return Forecast(
-        month_end=today.replace(day=days),
+        month_end=last_day,
         elapsed_ratio=ratio,
         total=Money(report.total.amount / ratio),
         per_app={app.app_id: Money(app.total.amount / ratio) for _, app in report.apps},
