@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
-from billing import services
+from billing import payment, services
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
 from dashboard import billing_calendar, concurrency
 from dashboard.upstream import billing as upstream
@@ -58,12 +59,24 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     parts = concurrency.gather(
         profile=lambda: services.billing_profile(request),
         operations=lambda: services.operations_page(request, page=page, per_page=per_page),
+        user=lambda: account_services.current_user_future(request).result(),
+        invoices=lambda: services.all_invoices_future(request).result(),
     )
     for result in parts.values():
         _reraise_unauthorized(result)
     profile = parts["profile"]
     operations = parts["operations"]
+    situation = None
+    if not isinstance(parts["user"], Exception):
+        situation = payment.payment_situation(
+            user=parts["user"],
+            invoices=[] if isinstance(parts["invoices"], Exception) else parts["invoices"],
+            profile=None if isinstance(profile, Exception) else profile,
+            profile_known=not isinstance(profile, Exception),
+        )
     context = {
+        "situation": situation,
+        "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
         "profile_error": profile if isinstance(profile, Exception) else None,
         "card_state": None if isinstance(profile, Exception) else services.card_expiry_state(profile, _today()),
