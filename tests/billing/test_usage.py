@@ -195,3 +195,16 @@ def test_it_counts_no_container_for_a_stopped_app():
     now = datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
     forecast = services.month_forecast(_young_report(status="stopped"), now=now)
     assert forecast is not None and forecast.hourly_rate == Money(Decimal("0.10"))
+
+
+def test_it_handles_an_unknown_preset_with_a_message_at_the_periods(signed_in_as, upstream):
+    client = signed_in_as("ordinary")
+    response = client.get("/usage/?preset=bogus")
+    body = response.content.decode()
+    assert response.status_code == 400 and "<html" in body
+    assert "This period is unknown: choose This month, Last month, Last 30 days or Custom." in body
+    assert 'id="preset-errors"' in body and 'href="?preset=last_month"' in body  # the periods to pick
+    assert "Select a valid choice" not in body
+    assert not upstream.calls(route=USAGE)
+    htmx = client.get("/usage/?preset=bogus", HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200 and "This period is unknown" in htmx.content.decode()
