@@ -783,6 +783,37 @@ def month_forecast(report: UsageReport, *, now: datetime) -> Forecast | None:
     )
 
 
+@dataclass(frozen=True)
+class InvoicedMonths:
+    """What the invoices of the complete months a usage range covers add up to, excluding VAT."""
+
+    first: date
+    last: date
+    total: Money
+    count: int
+
+
+def invoiced_months(
+    invoices: Iterable[upstream.Invoice], *, date_from: date, date_to: date, at: datetime | None = None
+) -> InvoicedMonths | None:
+    """Only for a range of whole, complete billing months (1st to last day): there usage and invoices
+    meet. They can differ by a few cents: the platform rounds each invoice line to the cent every
+    month, while usage over the range is rounded once per app and size or addon."""
+    if date_from.day != 1 or date_to != billing_calendar.month_last_day(date_to):
+        return None
+    if not billing_calendar.is_complete(date_to, at):
+        return None
+    rows = [i for i in invoices if i.billing_month is not None and date_from <= i.billing_month <= date_to]
+    if not rows:
+        return None
+    return InvoicedMonths(
+        first=date_from,
+        last=date_to.replace(day=1),
+        total=sum((i.total_price for i in rows), Money.zero()),
+        count=len(rows),
+    )
+
+
 USAGE_CSV_HEADER = [
     "region",
     "app",

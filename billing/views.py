@@ -362,12 +362,26 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
             raise
         except errors.UpstreamError as exc:
             context["usage_error"] = exc
+        context["invoiced"] = _invoiced_months(request, chosen.date_from, chosen.date_to)
         context["query"] = urlencode(
             {"preset": chosen.preset}
             if chosen.preset != "custom"
             else {"preset": "custom", "from": chosen.date_from.isoformat(), "to": chosen.date_to.isoformat()}
         )
     return render(request, _template(request, "billing/usage.html", "usage-body"), context, status=status)
+
+
+def _invoiced_months(request: AuthenticatedRequest, date_from: date, date_to: date) -> services.InvoicedMonths | None:
+    """The invoices of the same whole months, to set beside the usage; left out if unreadable."""
+    if date_from.day != 1:
+        return None
+    try:
+        every = services.all_invoices_future(request).result()
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError:
+        return None
+    return services.invoiced_months(every, date_from=date_from, date_to=date_to)
 
 
 @require_GET

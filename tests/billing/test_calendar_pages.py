@@ -97,3 +97,23 @@ def test_usage_this_month_is_the_running_utc_month(seeded_at, signed_in_as, mome
     month = {12: "Dec.", 2: "Feb."}[moment.month]  # Django's English DATE_FORMAT
     assert f"From {month} 1, {moment.year} to {month} {moment.day}, {moment.year}</h2>" in body
     assert "acme-web" in body and "≈ €" in body
+
+
+def test_it_sets_the_invoices_beside_the_usage_of_whole_months_and_explains_the_cents(seeded_at, signed_in_as):
+    seeded_at(FIRST)
+    client = signed_in_as("teamadmin")
+    body = client.get("/usage/?preset=custom&from=2026-01-01&to=2026-11-30").content.decode()
+    note = body[body.index('id="usage-invoiced"') : body.index("</p>", body.index('id="usage-invoiced"'))]
+    # Usage, rounded once per app and size or addon over the 11 months: 4,349.79 €. The invoices,
+    # whose lines are rounded every month: 4,349.77 €. The 2 cents are acme-api's Logtrail Pro addon
+    # (per-minute price with fractions of a cent): 176.67 € in usage, 176.65 € over 7 invoices.
+    assert '<td class="num">€4,349.79</td>' in body
+    assert "Invoiced for January 2026 to November 2026: €4,349.77 excluding VAT." in note
+    assert "each invoice line is rounded to the cent every month" in note
+    # A running month, or a range that is not whole months, has no invoices to set beside it.
+    assert 'id="usage-invoiced"' not in client.get("/usage/").content.decode()
+    partial = client.get("/usage/?preset=custom&from=2026-01-01&to=2026-11-29").content.decode()
+    assert 'id="usage-invoiced"' not in partial
+    same = client.get("/usage/?preset=last_month").content.decode()
+    assert "Invoiced for November 2026: " in same
+    assert "rounded to the cent every month" not in same  # one month: the totals agree
