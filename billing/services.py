@@ -581,8 +581,21 @@ class MonthOverMonth:
     previous_month: date
     rows: list[AppChange] = field(default_factory=list)
 
+    @property
+    def steady_ratio(self) -> Decimal:
+        """The change of an app that ran the same way both months: the months' lengths differ."""
+        days = billing_calendar.month_last_day(self.month).day
+        previous_days = billing_calendar.month_last_day(self.previous_month).day
+        return Decimal(days) / Decimal(previous_days) - 1
+
+    @property
+    def steady_percent(self) -> Decimal:
+        return self.steady_ratio * 100
+
 
 BIGGEST_MOVERS = 3
+# A change within this of the months' length difference is no move: the app ran the same way.
+STEADY_TOLERANCE = Decimal("0.01")
 
 
 def month_over_month(
@@ -591,8 +604,9 @@ def month_over_month(
     """Per-app spend (excluding VAT, from the detailed items) of a month against the month before.
 
     Defaults to the latest complete invoiced month: the running month is in progress (on the 1st
-    it holds a few hours), so it is never compared with a full month. The rows are sorted by the size of the change; the
-    ``BIGGEST_MOVERS`` largest non-zero changes are flagged."""
+    it holds a few hours), so it is never compared with a full month. The rows are sorted by the
+    size of the change; of the ``BIGGEST_MOVERS`` largest, those the months' lengths do not explain
+    (31 days against 30 is -3.2 % for an app that ran the same way) are flagged."""
     per_month: dict[date, dict[str, Money]] = {}
     for row in invoices:
         if row.billing_month is None or billing_calendar.in_progress(row, at):
@@ -611,7 +625,12 @@ def month_over_month(
     ]
     rows = [AppChange(app=r.app, before=r.before, after=r.after, ratio=change_ratio(r.before, r.after)) for r in rows]
     rows.sort(key=lambda r: (-abs(r.change.amount), r.app))
-    movers = {r.app for r in rows[:BIGGEST_MOVERS] if not r.change.rounded().is_zero()}
+    steady = MonthOverMonth(month=current, previous_month=previous).steady_ratio
+    movers = {
+        r.app
+        for r in rows[:BIGGEST_MOVERS]
+        if not r.change.rounded().is_zero() and (r.ratio is None or abs(r.ratio - steady) > STEADY_TOLERANCE)
+    }
     return MonthOverMonth(
         month=current,
         previous_month=previous,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
@@ -60,3 +61,8 @@ def forecast_for(forecast: object, app: object) -> object:
 def in_progress(invoice: object) -> bool:
     """The invoice of the running month (billing calendar): not complete, not charged yet."""
     return billing_calendar.in_progress(invoice)  # type: ignore[arg-type]
+
+
+@register.filter
+def days_in_month(month: date) -> int:
+    return billing_calendar.month_last_day(month).day

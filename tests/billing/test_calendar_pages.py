@@ -62,6 +62,7 @@ def test_the_reports_compare_the_last_two_complete_months(seeded_at, signed_in_a
     assert sorted(percents)[0] == -100 and all(abs(p) < 10 for p in sorted(percents)[1:]), percents
     # The worker stopped at the start of the last complete month: the one real mover.
     assert re.search(r"acme-hds-worker <span[^>]*>Biggest mover", changes)
+    assert changes.count("Biggest mover</span>") == 1
     spend = body[body.index('id="spend"') : body.index('id="changes-heading"')]
     assert f"{running} is in progress" in spend
     assert "over 12 complete months" in spend

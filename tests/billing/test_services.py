@@ -177,3 +177,15 @@ def test_it_tells_the_running_months_invoice_from_one_waiting_for_payment():
     # UTC decides: 23:30 in Paris on 29 February 2024 is still February for the platform.
     late = datetime(2024, 2, 29, 22, 30, tzinfo=UTC)
     assert services.last_complete_invoice([running, waiting], at=late) is None
+
+
+def test_it_does_not_flag_the_months_length_as_a_move():
+    # November has 30 days, October 31: an app that ran the same way costs 30/31 as much.
+    invoices = [
+        _apps(date(2024, 11, 1), {"web": 3000, "api": 1500, "worker": 0}),
+        _apps(date(2024, 10, 1), {"web": 3100, "api": 1550, "worker": 744}),
+    ]
+    changes = services.month_over_month(invoices, at=datetime(2024, 12, 1, tzinfo=UTC))
+    assert changes.month == date(2024, 11, 1)
+    assert round(changes.steady_percent, 2) == Decimal("-3.23")
+    assert [r.app for r in changes.rows if r.biggest_mover] == ["worker"]
