@@ -10,7 +10,7 @@ import pytest
 
 FIRST = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # 07:00 in Paris: six hours of December
 MID = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
-LAST = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # 23:30 in Paris
+LAST = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # already 1 January 2027 in Paris
 LEAP = datetime(2028, 2, 29, 12, 0, tzinfo=UTC)
 
 # The team admin's demo apps, running now, per 30 days: acme-web 2 x L (28.80 €) + 1 x M worker
