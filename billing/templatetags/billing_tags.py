@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dashboard import billing_calendar
+from dashboard import billing_calendar, countries
 from dashboard.money import format_number, permille_to_percent
 
 register = template.Library()
@@ -66,3 +66,9 @@ def in_progress(invoice: object) -> bool:
 @register.filter
 def days_in_month(month: date) -> int:
     return billing_calendar.month_last_day(month).day
+
+
+@register.filter
+def country_name(value: str | None) -> str:
+    """A billing country, code or name as the platform stored it, named in the active language."""
+    return countries.name_of(value, get_language() or "en")
