@@ -141,6 +141,9 @@ class UsageRangeForm(forms.Form):
             ("last_30_days", _("Last 30 days")),
             ("custom", _("Custom")),
         ],
+        error_messages={
+            "invalid_choice": _("This period is unknown: choose This month, Last month, Last 30 days or Custom."),
+        },
     )
     date_from = forms.DateField(
         label=_("From"),
