@@ -32,7 +32,7 @@ from dashboard.money import Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
-from dashboard.upstream import errors
+from dashboard.upstream import downloads, errors
 from dashboard.upstream.parse import Page, Pagination
 
 logger = logging.getLogger("dashboard.billing")
@@ -395,8 +395,8 @@ def invoice_archive(
             try:
                 with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
                     location = upstream.invoice_download_url(auth=auth, invoice_id=invoice_row.id)
-                    with upstream.invoice_pdf_stream(auth=auth, url=location) as chunks:
-                        for chunk in chunks:
+                    with downloads.file_open(url=location) as download:
+                        for chunk in download:
                             spool.write(chunk)
                     spool.seek(0)
                     with archive.open(name, mode="w") as entry:
