@@ -437,12 +437,21 @@ class DownloadSlot:
 
 
 class HeldContent:
+    """A response body that holds a download slot. It runs under the request's id: the server
+    iterates it after the request id middleware has returned, and its fetches log and send that id."""
+
     def __init__(self, content: Iterable[bytes], slot: DownloadSlot) -> None:
         self._content = content
         self._slot = slot
+        self._request_id = current_request_id()
 
     def __iter__(self) -> Iterator[bytes]:
-        return iter(self._content)
+        iterator = iter(self._content)
+        while True:
+            chunk: bytes | None = run_with_request_id(self._request_id, next, iterator, None)
+            if chunk is None:
+                return
+            yield chunk
 
     def close(self) -> None:
         try:

@@ -130,8 +130,8 @@ def test_it_refuses_http_to_a_host_listed_without_http(ordinary, upstream, setti
 
 
 def test_the_zip_lists_refused_pdfs_as_missing(signed_in_as, sandbox_invoices, sandbox_behaviour, upstream):
+    client = signed_in_as("ordinary")  # first: the sandbox's URLs (and behaviours) load on a request
     sandbox_behaviour("download-redirect-forbidden")
-    client = signed_in_as("ordinary")
     invoices = sandbox_invoices("ordinary")
     year = invoices[0].billing_month.year
     response = client.get(f"/invoices/archive/{year}.zip")
@@ -140,14 +140,19 @@ def test_the_zip_lists_refused_pdfs_as_missing(signed_in_as, sandbox_invoices, s
     assert invoices[0].invoice_number in archive.read("MISSING.txt").decode()
 
 
-def test_the_zip_follows_the_signed_url(signed_in_as, sandbox_invoices, sandbox_behaviour, upstream):
+def test_the_zip_follows_the_signed_url(signed_in_as, sandbox_invoices, sandbox_behaviour, upstream, caplog):
+    client = signed_in_as("ordinary")  # first: the sandbox's URLs (and behaviours) load on a request
     sandbox_behaviour("download-signed-url")
-    client = signed_in_as("ordinary")
     invoices = sandbox_invoices("ordinary")
     year = invoices[0].billing_month.year
     of_year = [i for i in invoices if i.billing_month.year == year]
-    response = client.get(f"/invoices/archive/{year}.zip")
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    with caplog.at_level(logging.INFO, logger="dashboard.upstream.downloads"):
+        response = client.get(f"/invoices/archive/{year}.zip")
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    # Built after the view returned, yet logged under the request's id.
+    lines = [r for r in caplog.records if r.name == "dashboard.upstream.downloads"]
+    assert len(lines) == len(of_year)
+    assert {r.request_id for r in lines} == {response["X-Request-ID"]}
     assert sorted(archive.namelist()) == sorted(f"invoice-{i.invoice_number}.pdf" for i in of_year)
     assert all(archive.read(n).startswith(b"%PDF-") for n in archive.namelist())
     assert len(upstream.calls(route=SIGNED)) == len(of_year)
