@@ -329,8 +329,11 @@ def _log(*, host: str, status: int | str, received: int, redirects: int, started
     )
 
 
-def file_open(*, url: str, redirects: int = 1) -> FileDownload:
+def file_open(*, url: str, redirects: int = 1, until: float | None = None) -> FileDownload:
     """Start downloading ``url`` (the ``Location`` of the API's 302, which counts as ``redirects``).
+
+    The deadline is ``DOWNLOAD_DEADLINE_SECONDS`` from now, or ``until`` (a ``time.monotonic()``
+    value: an archive's own deadline) if that comes first.
 
     Follows the file host's redirects under the rules above, and returns once a 200 has come, so a
     failure is known before the person's response starts. Raises an ``errors.UpstreamError``:
@@ -338,6 +341,8 @@ def file_open(*, url: str, redirects: int = 1) -> FileDownload:
     """
     started = time.monotonic()
     deadline = started + settings.DOWNLOAD_DEADLINE_SECONDS
+    if until is not None:
+        deadline = min(deadline, until)
     timeout = httpx.Timeout(settings.UPSTREAM_READ_TIMEOUT, connect=settings.UPSTREAM_CONNECT_TIMEOUT)
     current = url
     while True:

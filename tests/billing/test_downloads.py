@@ -253,3 +253,27 @@ def test_pages_answer_while_the_download_cap_is_full(ordinary, upstream, sandbox
     behaviours.disable("download-trickle")
     response = client.get(f"/invoices/{invoice.id}/download/")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_zip_from_a_trickling_file_host_ends_at_the_archive_deadline(
+    signed_in_as, sandbox_invoices, sandbox_behaviour, upstream, settings
+):
+    client = signed_in_as("teamadmin")
+    sandbox_behaviour("download-trickle")
+    settings.SANDBOX_TRICKLE_SECONDS = 0.3
+    settings.DOWNLOAD_DEADLINE_SECONDS = 0.5  # each PDF: 0.5 s; the archive: 4 × 0.5 = 2 s
+    invoices = sandbox_invoices("teamadmin")
+    year = invoices[0].billing_month.year - 1
+    of_year = [i for i in invoices if i.billing_month.year == year]
+    assert len(of_year) == 12
+    started = time.monotonic()
+    response = client.get(f"/invoices/archive/{year}.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    elapsed = time.monotonic() - started
+    assert archive.namelist() == ["MISSING.txt"]
+    listed = archive.read("MISSING.txt").decode()
+    assert all(i.invoice_number in listed for i in of_year)
+    assert 2.0 <= elapsed < 3.0, elapsed
+    # Three or four PDFs were tried (each cut off at 0.5 s, plus the API's 302); the rest were not
+    # asked for.
+    assert 3 <= len(upstream.calls(route=FILE)) <= 4
