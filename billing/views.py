@@ -241,6 +241,7 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
         response["Content-Length"] = str(download.content_length)  # a cut-off file shows as one
     response["Content-Disposition"] = f'attachment; filename="{services.invoice_filename(invoice)}"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx passes the bytes on as they come
     return response
 
 
@@ -362,6 +363,7 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="invoices-{year}.zip"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"
     return response
 
 

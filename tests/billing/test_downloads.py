@@ -44,6 +44,7 @@ def test_it_fetches_the_pdf_from_the_file_host_without_the_bearer(ordinary, upst
         data = b"".join(response.streaming_content)
     assert response.status_code == 200 and data.startswith(b"%PDF-")
     assert int(response["Content-Length"]) == len(data)
+    assert response["X-Accel-Buffering"] == "no"
     assert [c["authorization"] for c in upstream.calls(route=FILE)] == [False]
     assert upstream.calls(route=SIGNED) == []
     assert len(upstream.calls(route=API_DOWNLOAD)) == 1
