@@ -278,3 +278,29 @@ def test_a_zip_from_a_trickling_file_host_ends_at_the_archive_deadline(
     # Three or four PDFs were tried (each cut off at 0.5 s, plus the API's 302); the rest were not
     # asked for.
     assert 3 <= len(upstream.calls(route=FILE)) <= 4
+
+
+def test_a_stuck_file_host_is_explained_in_french(ordinary, upstream, sandbox_behaviour, settings):
+    sandbox_behaviour("download-trickle")
+    settings.SANDBOX_TRICKLE_SECONDS = 3.0
+    settings.DOWNLOAD_DEADLINE_SECONDS = 1.0
+    client, invoice = ordinary
+    client.cookies["dashboard_language"] = "fr"
+    body = client.get(f"/invoices/{invoice.id}/download/").content.decode()
+    assert "trop lentement : le téléchargement a été arrêté après 1 seconde." in body
+    assert "too slowly" not in body
+
+
+def test_the_busy_answer_is_in_french(ordinary, settings):
+    settings.DOWNLOAD_CONCURRENCY = 1
+    client, invoice = ordinary
+    client.cookies["dashboard_language"] = "fr"
+    held = downloads.download_slot()
+    try:
+        response = client.get(f"/invoices/{invoice.id}/download/")
+    finally:
+        held.release()
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    body = response.content.decode()
+    assert "Trop de téléchargements sont en cours sur ce serveur." in body
+    assert "Too many downloads" not in body
