@@ -37,6 +37,7 @@ def main() -> int:
     sandbox_port = env_int("SANDBOX_PORT", 8001)
     var_dir = os.environ.get("VAR_DIR", os.path.join(os.getcwd(), "var"))
     sandbox_url = f"http://127.0.0.1:{sandbox_port}/sandbox"
+    files_origin = f"http://localhost:{sandbox_port}"
     common = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dashboard.settings.development",
@@ -47,6 +48,8 @@ def main() -> int:
         **common,
         "SANDBOX_ENABLED": "true",
         "DATABASE_PATH": os.path.join(var_dir, "sandbox.sqlite3"),
+        # Invoice PDFs on another origin than the API, as on the platform (download.scalingo.com).
+        "SANDBOX_FILES_URL": f"{files_origin}/sandbox/files",
         # Its 4xx answers are the platform's normal replies, already in the dashboard's lines.
         "LOG_LEVEL": "ERROR",
         "LOG_FORMAT": "text",
@@ -58,6 +61,7 @@ def main() -> int:
         "SCALINGO_AUTH_URL": f"{sandbox_url}/auth",
         "SCALINGO_API_URL": f"{sandbox_url}/api/osc-fr1",
         "SCALINGO_BILLING_URL": f"{sandbox_url}/billing",
+        "SCALINGO_DOWNLOAD_HOSTS": files_origin,
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
     }
     processes = [
