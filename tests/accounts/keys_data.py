@@ -17,3 +17,9 @@ ECDSA_384 = (
     "11NwBL04GBvGtCvwPb8G3jEJ85w1709jYR/nSBrHfyRuWqb+mvSjimzqFJLmdqKeIMV61xgeGra0KojxvvUDcpNeyag=="
 )
 ECDSA_384_FINGERPRINT = "SHA256:6UDH/83zDSfbePdEZSKuF2uGWoZP1dkG07YQ/NdmRLg"
+
+# The ordinary demo account's two seeded keys (sandbox.seed), as ``ssh-keygen -lf`` prints them.
+SEEDED_ORDINARY_KEYS = {
+    "laptop": "SHA256:HQhQL+jaE67lFvdtBWHJ4kCaU2ZCSz+PSjm770HK5mM",
+    "workstation": "SHA256:Uml0hb1UHL+jZqdXH9x5cnCwrEq0S4e32ql3ezurIeU",
+}

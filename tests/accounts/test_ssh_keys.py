@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts import sshkeys
 from tests.accounts.conftest import AUTH, FAILURE_TEXT, plain_status, revoke_tokens
-from tests.accounts.keys_data import ED25519, ED25519_FINGERPRINT, RSA_3072
+from tests.accounts.keys_data import ED25519, ED25519_FINGERPRINT, RSA_3072, SEEDED_ORDINARY_KEYS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,17 +18,14 @@ def _first_key(client):
 
 
 def test_it_shows_the_keys_with_local_fingerprints(signed_in, upstream):
-    from sandbox.models import SshKey
-
     response = signed_in.get("/ssh-keys/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html
-    keys = SshKey.objects.filter(user__username="demo-ordinary")
-    assert keys.count() == 2
-    for key in keys:
-        assert key.name in html
-        assert sshkeys.parse(key.content).fingerprint in html
+    for name, fingerprint in SEEDED_ORDINARY_KEYS.items():
+        assert name in html
+        assert fingerprint in html
+    assert "61:e8:1f:12:fb:5e:60:45:26:29:68:83:5b:1d:85:77" not in html  # the upstream's MD5 of the laptop key
     assert "setup-ssh-linux" in html
 
 
@@ -92,7 +88,7 @@ def test_it_confirms_a_deletion_naming_the_key(signed_in, upstream):
     response = signed_in.get(f"/ssh-keys/{key.id}/delete/", HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert f"Delete the SSH key “{key.name}”?" in html
-    assert sshkeys.parse(key.content).fingerprint in html
+    assert SEEDED_ORDINARY_KEYS[key.name] in html
     plain = signed_in.get(f"/ssh-keys/{key.id}/delete/")
     assert "<html" in plain.content.decode()
     assert f"Delete the SSH key “{key.name}”?" in plain.content.decode()

@@ -39,7 +39,7 @@ def test_it_shows_the_referral_link_stats_and_program(upstream, signed_in_as):
     assert "20% of the invoices of each person you invited" in page
     assert "Every month for 12 months" in page
     assert len(upstream.calls(route=STATS, method="GET")) == 1
-    assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def test_it_prepares_an_invitation_email(upstream, signed_in):

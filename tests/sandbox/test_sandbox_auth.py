@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import jwt
 import pyotp
 import pytest
+import time_machine
 from django.test import override_settings
 
 from sandbox.demo import DEMO_ACCOUNTS, TWOFA_RECOVERY_CODES, demo_account
@@ -40,9 +42,12 @@ def test_it_refuses_a_bad_exchange(sandbox: Sandbox, auth) -> None:
 
 
 def test_it_updates_last_used_at_on_exchange(sandbox: Sandbox) -> None:
-    headers = sandbox.headers("empty")
-    tokens = sandbox.get("/auth/v1/tokens", headers=headers).json()["tokens"]
-    assert tokens[0]["last_used_at"] is not None
+    # The seed marks the token used three days after its creation, in 2026; the exchange moves it
+    # to the (frozen) moment of the exchange.
+    with time_machine.travel(datetime(2031, 5, 4, 3, 2, 1, tzinfo=UTC), tick=False):
+        headers = sandbox.headers("empty")
+        tokens = sandbox.get("/auth/v1/tokens", headers=headers).json()["tokens"]
+    assert [t["last_used_at"] for t in tokens] == ["2031-05-04T03:02:01.000Z"]
 
 
 @pytest.mark.parametrize("path", ["/auth/v1/users/self", "/api/osc-fr1/v1/users/self"])
