@@ -110,9 +110,6 @@ class BillingProfileForm(forms.Form):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
-PRESETS = ("this_month", "last_month", "last_30_days", "custom")
-
-
 @dataclass(frozen=True)
 class UsageRange:
     preset: str

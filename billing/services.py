@@ -661,12 +661,6 @@ def month_over_month(
 # Usage -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RegionUsage:
-    region: str
-    apps: list[upstream.AppUsage]
-
-
 # Until a week of the month has run, the month so far is a few hours or days: projecting it
 # straight multiplies every one-off (an addon removed this morning, a deploy's extra container,
 # the cent each usage line is rounded to) by the month's length over the time elapsed: x744 at

@@ -63,11 +63,6 @@ class Money:
         """Float (or string) euros: usage prices, ``plan.price``, ``credit``, billing amounts."""
         return cls(_decimal(value), currency)
 
-    @classmethod
-    def from_rate(cls, per_period: Any, periods: int | Decimal, currency: str = "EUR") -> Money:
-        """A per-minute (or per-hour) decimal-string price times a number of periods."""
-        return cls(_decimal(per_period) * Decimal(periods), currency)
-
     def __add__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented

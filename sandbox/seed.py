@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import pyotp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
@@ -537,8 +536,3 @@ def seed_demo(now: datetime | None = None) -> list[str]:
     with transaction.atomic():
         batch.save()
     return created
-
-
-def totp_now(account: DemoAccount) -> str:
-    """The current code of a demo account with 2FA (for demos and tests)."""
-    return pyotp.TOTP(account.totp_secret or "").now()

@@ -123,14 +123,6 @@ class Invoice:
     def vat(self) -> Money:
         return self.total_price_with_vat - self.total_price
 
-    @property
-    def needs_action(self) -> bool:
-        return self.state == "failed"
-
-    @property
-    def awaiting_payment(self) -> bool:
-        return self.state == "new"
-
 
 @dataclass(frozen=True)
 class ContainerSizeRef:

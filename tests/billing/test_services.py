@@ -55,9 +55,11 @@ def test_it_writes_csv_amounts_with_two_decimals(value):
     assert Decimal(text) * 100 == value and text.split(".")[1].__len__() == 2
 
 
-@given(st.decimals(min_value=0, max_value=1, places=10), st.integers(min_value=0, max_value=100_000))
-def test_it_prices_per_minute_rates_exactly(rate, minutes):
-    assert Money.from_rate(str(rate), minutes).amount == rate * minutes
+def test_it_prices_per_minute_rates_exactly():
+    # 0.0001666667 € a minute for 30 days (43,200 minutes), kept exact until it is rounded.
+    month = Money.from_euros("0.0001666667") * 43200
+    assert month == Money(Decimal("7.20000144"))
+    assert month.rounded() == Money(Decimal("7.20"))
 
 
 def test_it_flags_items_that_do_not_add_up():

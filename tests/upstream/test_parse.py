@@ -93,7 +93,7 @@ def test_it_reads_money_in_every_unit():
     assert parse.money_euros(15.0) == Money(Decimal("15.0"))
     assert parse.money_euros("15.0") == Money(Decimal("15.0"))
     assert parse.money_euros(None) == Money(Decimal("0"))
-    assert Money.from_rate("0.0001666667", 43200).rounded().amount == Decimal("7.20")
+    assert (parse.money_euros("0.0001666667") * 43200).rounded() == Money(Decimal("7.20"))
     with pytest.raises(errors.MalformedResponse):
         parse.money_euros("free")
 
