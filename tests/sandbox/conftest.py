@@ -7,15 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
-from django.core.management import call_command
 
 from sandbox import behaviours, faults, ratelimit, requestlog
 from tests.sandbox.sandbox_support import Sandbox
 
 
 @pytest.fixture
-def sandbox(live_server: Any, transactional_db: None) -> Iterator[Sandbox]:
-    call_command("sandbox_seed", verbosity=0)
+def sandbox(live_server: Any, seeded_db: None) -> Iterator[Sandbox]:
     client = Sandbox(live_server.url)
     yield client
     client.http.close()
