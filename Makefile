@@ -93,7 +93,8 @@ pytest: install system-test-deps
 
 test: lint typecheck pytest
 
-# Speed figures into docs/bench.md (a few minutes; BENCH_ARGS=--quick for a short run). Needs wrk,
+# Speed figures into docs/bench.md (a few minutes; BENCH_ARGS=--quick for a short run,
+# BENCH_ARGS=--only-latency-runs for the cache-off 0 ms / 100 ms runs alone, keeping the rest of the file). Needs wrk,
 # nginx, redis-server and Chromium from Debian, and Lighthouse from npm: pinned, installed under
 # VAR_DIR without touching package.json, never committed.
 LIGHTHOUSE_VERSION := 12.8.2

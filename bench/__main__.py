@@ -3,7 +3,10 @@
 Starts the sandbox (100 ms injected into every upstream call), Redis, the dashboard under gunicorn
 (2 workers, production settings through the environment, cache and sessions in Redis) and nginx
 (gzip) in front; signs in as the team admin, then measures every page of the navigation and the
-public catalog. ``--quick`` is a short run for trying things out.
+public catalog. Then, with a second dashboard whose read cache is off, 50 connections on a page of
+two upstream calls with 0 ms and with 100 ms added to every upstream call: the throughput ratio
+shows whether the threads, not the CPU, are the limit. ``--quick`` is a short run for trying things
+out; ``--only-latency-runs`` runs the last part alone and rewrites only its section.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ import redis
 from bench import pages, report, stack, tools
 
 LATENCY_MS = 100
+# As `make serve` starts gunicorn (same variables, same defaults).
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
+THREADS = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A page that needs two upstream calls (`/users/self`, `/account/invoices`) and nothing else.
+LATENCY_RUN_PATH = "/profile/"
 
 
 def _set_latency(sandbox: stack.Service, latency_ms: int) -> None:
@@ -41,16 +49,86 @@ def _log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def latency_runs(
+    workdir: Path, sandbox: stack.Service, *, redis_url: str, seconds: int, connections: int = 50
+) -> dict[str, object]:
+    """The read cache off, one page of two upstream calls under 50 connections, with 0 ms and then
+    100 ms added to every upstream call: how much throughput the waiting costs (threads, not CPU)."""
+    env = stack.dashboard_env(
+        workdir,
+        stack.sandbox_url(sandbox),
+        stack.Secrets(),
+        redis_url=redis_url,
+        behind_tls_proxy=False,
+        UPSTREAM_READ_CACHE_SECONDS="0",
+    )
+    stack.prepare_dashboard(env, workdir)
+    dashboard = stack.start_dashboard(env, workdir, name="dashboard-nocache", workers=WORKERS, threads=THREADS)
+    try:
+        from sandbox.demo import demo_account
+
+        base = f"http://127.0.0.1:{dashboard.port}"
+        client = pages.sign_in(base, demo_account("teamadmin").api_token)
+        cookie = pages.session_cookie(client)
+        with ThreadPoolExecutor(2) as pool:
+            sample = pages.view(client, LATENCY_RUN_PATH, "latency", pool)
+        if sample.status != 200:
+            raise RuntimeError(f"{LATENCY_RUN_PATH} answered {sample.status}")
+        time.sleep(0.5)  # the log line of the last upstream call
+        calls = [c for rid in sample.request_ids for c in pages.upstream_calls(dashboard.log_path).get(rid, [])]
+        runs = []
+        for latency_ms in (0, LATENCY_MS):
+            _set_latency(sandbox, latency_ms)
+            _log(f"latency runs: {connections} connections for {seconds} s on {LATENCY_RUN_PATH}, +{latency_ms} ms")
+            measured = tools.wrk(base, [LATENCY_RUN_PATH], [cookie], connections=connections, seconds=seconds)
+            runs.append(
+                {
+                    "latency_ms": latency_ms,
+                    "requests": measured.requests,
+                    "rps": measured.rps,
+                    "p50_ms": measured.p50_ms,
+                    "p95_ms": measured.p95_ms,
+                    "max_ms": measured.max_ms,
+                    "timeouts": measured.timeouts,
+                    "non200": measured.non200,
+                    "socket_errors": measured.socket_errors,
+                }
+            )
+        _set_latency(sandbox, LATENCY_MS)
+        return {
+            "path": LATENCY_RUN_PATH,
+            "calls": len(calls),
+            "call_paths": sorted(c.path for c in calls),
+            "connections": connections,
+            "seconds": seconds,
+            "workers": WORKERS,
+            "threads": THREADS,
+            "runs": runs,
+            "ratio": runs[1]["rps"] / runs[0]["rps"] if runs[0]["rps"] else 0.0,
+            "load_average": " ".join(f"{v:.1f}" for v in os.getloadavg()),
+            **{k: v for k, v in report.environment().items() if k in ("date", "commit")},
+        }
+    finally:
+        dashboard.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer samples, a 10 s load test, one Lighthouse run")
     parser.add_argument("--output", type=Path, default=stack.ROOT / "docs" / "bench.md")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--no-load", action="store_true", help="skip the 50-user load test")
+    parser.add_argument("--no-latency-runs", action="store_true", help="skip the cache-off 0 ms / 100 ms runs")
+    parser.add_argument(
+        "--only-latency-runs",
+        action="store_true",
+        help="only the cache-off 0 ms / 100 ms runs; updates their section of the output and keeps the rest",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     cold_samples, warm_samples = (2, 3) if quick else (5, 10)
     rps_seconds, load_seconds = (1, 10) if quick else (3, 60)
+    latency_seconds = 10 if quick else 20
 
     workdir = Path(os.environ.get("VAR_DIR", stack.ROOT / "var")) / "bench"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -63,6 +141,18 @@ def main(argv: list[str] | None = None) -> int:
         services.append(sandbox)
         redis_service = stack.start_redis(workdir / "redis")
         services.append(redis_service)
+        if args.only_latency_runs:
+            only = latency_runs(
+                workdir / "nocache",
+                sandbox,
+                redis_url=f"redis://127.0.0.1:{redis_service.port}/1",
+                seconds=latency_seconds,
+            )
+            document = args.output.read_text() if args.output.exists() else "# Benchmark\n"
+            args.output.write_text(report.replace_latency_section(document, only))
+            _log(f"done in {round(time.monotonic() - started_at)} s: {args.output}")
+            print("\n".join(report.latency_section(only)))
+            return 0
         env = stack.dashboard_env(
             workdir / "dashboard",
             stack.sandbox_url(sandbox),
@@ -71,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             behind_tls_proxy=False,
         )
         stack.prepare_dashboard(env, workdir / "dashboard")
-        dashboard = stack.start_dashboard(env, workdir / "dashboard", workers=2, threads=4)
+        dashboard = stack.start_dashboard(env, workdir / "dashboard", workers=WORKERS, threads=THREADS)
         services.append(dashboard)
         nginx = stack.start_nginx(workdir / "nginx", upstreams=[dashboard.port])
         services.append(nginx)
@@ -122,6 +212,15 @@ def main(argv: list[str] | None = None) -> int:
             signed_in_paths = [r.path for r in results if not r.anonymous]
             _log(f"load test: 50 connections for {load_seconds} s over {len(users)} sessions")
             load = tools.wrk(base, signed_in_paths, users, connections=50, seconds=load_seconds)
+
+        latency: dict[str, object] | None = None
+        if not args.no_latency_runs:
+            latency = latency_runs(
+                workdir / "nocache",
+                sandbox,
+                redis_url=f"redis://127.0.0.1:{redis_service.port}/1",
+                seconds=latency_seconds,
+            )
 
         lighthouse: list[dict[str, object]] = []
         if not args.no_lighthouse:
@@ -177,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                 "non200": load.non200,
                 "socket_errors": load.socket_errors,
             },
+            "latency": latency,
             "lighthouse": lighthouse,
             "elapsed_seconds": round(time.monotonic() - started_at),
             "environment": report.environment(),

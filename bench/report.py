@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 from datetime import UTC, datetime
+from typing import Any
 
 from bench.stack import ROOT
 from bench.tools import LIGHTHOUSE_VERSION
@@ -150,6 +151,7 @@ def markdown(data: dict) -> str:
             f" ({load['non200']} non-200, {load['socket_errors']} socket) |",
             "",
         ]
+    lines += latency_section(data.get("latency"))
     lines += ["## Lighthouse", ""]
     if not data["lighthouse"]:
         lines += ["Not run (`--no-lighthouse`).", ""]
@@ -174,3 +176,56 @@ def markdown(data: dict) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+LATENCY_HEADING = "## Threads under upstream latency"
+LATENCY_TARGET = 0.8
+
+
+def latency_section(latency: dict[str, Any] | None) -> list[str]:
+    """The read cache off, one page of two upstream calls, 50 connections: with 0 ms, then 100 ms
+    added to every upstream call. Waiting on the upstream should not cut the throughput much."""
+    lines = [LATENCY_HEADING, ""]
+    if latency is None:
+        return [*lines, "Not run (`--no-latency-runs`).", ""]
+    runs = latency["runs"]
+    lines += [
+        f"wrk with {latency['connections']} connections for {latency['seconds']} s on `{latency['path']}`"
+        f" ({latency['calls']} upstream calls a view: {', '.join(f'`{p}`' for p in latency['call_paths'])}),"
+        f" signed in as the team admin, against {latency['workers']} workers × {latency['threads']} threads,"
+        " with the read cache off (`UPSTREAM_READ_CACHE_SECONDS=0`), so every view waits on both calls."
+        f" Run on {latency['date']} at commit `{latency['commit']}`; load average before the runs:"
+        f" {latency['load_average']} (the machine's other work shares its cores).",
+        "",
+        "| added upstream latency | requests | req/s | p50 ms | p95 ms | max ms | timeouts | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        errors = run["non200"] + run["socket_errors"] - run["timeouts"]
+        lines.append(
+            f"| {run['latency_ms']} ms | {run['requests']} | {run['rps']:.1f} | {_ms(run['p50_ms'])} |"
+            f" {_ms(run['p95_ms'])} | {_ms(run['max_ms'])} | {run['timeouts']}{_mark(run['timeouts'] == 0)} |"
+            f" {errors}{_mark(errors == 0)} ({run['non200']} non-200) |"
+        )
+    ratio = latency["ratio"]
+    lines += [
+        "",
+        f"Throughput with 100 ms over throughput with 0 ms: **{ratio:.2f}**{_mark(ratio >= LATENCY_TARGET)}"
+        f" (target ≥ {LATENCY_TARGET}, with 0 timeouts and 0 errors). wrk counts a request as timed out after"
+        " 15 s; an error is any other answer than a 200 or a socket error.",
+        "",
+    ]
+    return lines
+
+
+def replace_latency_section(document: str, latency: dict[str, Any]) -> str:
+    """``--only-latency-runs``: the other sections of docs/bench.md stay as the last full run wrote them."""
+    section = "\n".join(latency_section(latency))
+    start = document.find(LATENCY_HEADING)
+    if start == -1:
+        anchor = document.find("## Lighthouse")
+        if anchor == -1:
+            return document.rstrip("\n") + "\n\n" + section
+        return document[:anchor] + section + "\n" + document[anchor:]
+    end = document.find("\n## ", start + len(LATENCY_HEADING))
+    return document[:start] + section + ("\n" + document[end + 1 :] if end != -1 else "")

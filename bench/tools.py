@@ -24,6 +24,7 @@ class WrkResult:
     seconds: float
     non200: int
     socket_errors: int
+    timeouts: int
     p50_ms: float
     p95_ms: float
     p99_ms: float
@@ -67,6 +68,7 @@ def wrk(
         seconds=data["duration_us"] / 1e6,
         non200=data["non200"],
         socket_errors=data["connect"] + data["read"] + data["write"] + data["timeout"],
+        timeouts=data["timeout"],
         p50_ms=data["p50_us"] / 1000,
         p95_ms=data["p95_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
