@@ -53,3 +53,9 @@ def percent_of(ratio: Decimal | None) -> str:
 def forecast_for(forecast: object, app: object) -> object:
     """The month estimate of one app of a usage report."""
     return getattr(forecast, "per_app", {}).get(getattr(app, "app_id", None))
+
+
+@register.filter
+def outcome_for(outcomes: object, operation: object) -> object:
+    """Whether the payment of one billing operation went through (``activity.payments.Outcome``)."""
+    return outcomes.get(getattr(operation, "id", None)) if isinstance(outcomes, dict) else None
