@@ -56,8 +56,9 @@ def _payment_attempts(b: _AccountBuilder) -> None:
         if invoice.state == "new":
             continue
         tries = 1 if invoice.state == "paid" else 5
+        first = min(operation.created_at + timedelta(minutes=3), b.now - timedelta(minutes=2))
         for attempt in range(tries):
-            at = operation.created_at + timedelta(days=attempt, minutes=3)
+            at = first + timedelta(days=attempt)
             if at > b.now:
                 break
             amount = invoice_amount(invoice)
