@@ -83,7 +83,9 @@ class Line:
     def details(self) -> tuple[tuple[str, str], ...]:
         """What an event without wording carries, so nothing the platform said is lost."""
         data = self.event.data
-        return data.fields if isinstance(data, upstream.OtherData) else ()
+        if not isinstance(data, upstream.OtherData) or wording.has_words(self.event):
+            return ()
+        return data.fields
 
     @property
     def failed(self) -> bool:

@@ -167,10 +167,20 @@ def _apps(event: Event) -> str | None:
     return None
 
 
-def describe(event: Event) -> str:
-    """The event in words; a type without wording shows its name (its fields are shown beside)."""
+def _words(event: Event) -> str | None:
     for words in (_security, _tokens_and_keys, _billing, _apps):
         text = words(event)
         if text is not None:
             return text
-    return _("Event “%(type)s”") % {"type": event.type}
+    return None
+
+
+def has_words(event: Event) -> bool:
+    """False for a type the dashboard does not know (and not an app's): shown by its name."""
+    return _words(event) is not None
+
+
+def describe(event: Event) -> str:
+    """The event in words; a type without wording shows its name (its fields are shown beside)."""
+    text = _words(event)
+    return text if text is not None else _("Event “%(type)s”") % {"type": event.type}

@@ -53,8 +53,8 @@ def _payment_attempts(b: _AccountBuilder) -> None:
     method = attempt_method(profile)
     for operation in (op for op in b.batch.operations if op.user is b.user and op.invoice is not None):
         invoice = operation.invoice
-        if invoice.state == "new":
-            continue
+        if invoice.state == "new" or invoice.total_price_with_vat <= 0:
+            continue  # nothing is charged yet, or nothing to charge (the free trial)
         tries = 1 if invoice.state == "paid" else 5
         first = min(operation.created_at + timedelta(minutes=3), b.now - timedelta(minutes=2))
         for attempt in range(tries):

@@ -216,7 +216,7 @@ class _Reader:
 def _other(data: dict[str, Any]) -> OtherData:
     fields = []
     for key, value in data.items():
-        if _SECRET_KEY.search(str(key)) or isinstance(value, dict | list) or value is None:
+        if _SECRET_KEY.search(str(key)) or isinstance(value, dict | list) or value is None or value == "":
             continue
         text = "true" if value is True else "false" if value is False else str(value)
         fields.append((str(key)[:60], text[:_MAX_TEXT]))
