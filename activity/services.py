@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -71,7 +72,7 @@ class Line:
     kind: str
     new_address: bool
 
-    @property
+    @cached_property
     def text(self) -> str:
         return wording.describe(self.event)
 
