@@ -13,7 +13,6 @@ from accounts.http import AuthenticatedRequest, signin_required
 from accounts.services import current_user_future
 from activity import services, wording
 from billing.forms import positive_int
-from dashboard import concurrency
 from dashboard.upstream import errors
 
 
@@ -44,12 +43,14 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
     kind = services.kind_from(request.GET.get("kind"))
     page = positive_int(request.GET.get("page"), 1)
     per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
-    user_future = current_user_future(request)
-    result = concurrency.gather(
-        activity=lambda: services.activity_page(request, kind=kind, page=page, per_page=per_page)
-    )["activity"]
-    if isinstance(result, errors.Unauthorized):
-        raise result
+    user_future = current_user_future(request)  # alongside the events (and the banner's invoices)
+    result: services.ActivityPage | errors.UpstreamError
+    try:
+        result = services.activity_page(request, kind=kind, page=page, per_page=per_page)
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError as exc:
+        result = exc
     context: dict[str, object] = {
         "kind": kind,
         "kind_label": wording.KIND_LABELS.get(kind, ""),

@@ -162,8 +162,6 @@ def _apps(event: Event) -> str | None:
         if event.type == "upgrade_addon":
             return _("App %(app)s: addon %(addon)s changed to plan %(plan)s") % values
         return _("App %(app)s: addon %(addon)s removed") % values
-    if event.app_id or event.app_name:
-        return _("App %(app)s: %(type)s") % {"app": app, "type": event.type}
     return None
 
 
@@ -176,11 +174,15 @@ def _words(event: Event) -> str | None:
 
 
 def has_words(event: Event) -> bool:
-    """False for a type the dashboard does not know (and not an app's): shown by its name."""
+    """False for a type the dashboard does not know: it is shown by its name, with its fields."""
     return _words(event) is not None
 
 
 def describe(event: Event) -> str:
     """The event in words; a type without wording shows its name (its fields are shown beside)."""
     text = _words(event)
-    return text if text is not None else _("Event “%(type)s”") % {"type": event.type}
+    if text is not None:
+        return text
+    if event.app_id or event.app_name:
+        return _("App %(app)s: %(type)s") % {"app": event.app_name or event.app_id, "type": event.type}
+    return _("Event “%(type)s”") % {"type": event.type}

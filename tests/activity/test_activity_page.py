@@ -247,3 +247,19 @@ def test_the_authentication_page_keeps_working_when_the_feed_fails(signed_in, up
     html = signed_in.get("/authentication/").content.decode()
     assert "The security activity could not be loaded" in html
     assert "Two-factor authentication" in html
+
+
+def test_an_unknown_app_event_names_its_app_and_type_with_its_fields(signed_in, upstream):
+    _add_event("demo-ordinary", "new_log_drain", app=("5f0000000000000000000002", "ordinary-api"), drain_url="syslog")
+    rows = _rows(signed_in.get("/activity/?kind=apps").content.decode())
+    assert "App ordinary-api: new_log_drain" in rows[0]
+    assert "drain_url" in rows[0] and "syslog" in rows[0]
+
+
+def test_names_from_the_platform_are_escaped(signed_in, upstream):
+    _add_event("demo-ordinary", "new_token", token_name="<script>alert(1)</script>", token_id="t-x")
+    html = signed_in.get("/activity/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "Token “&lt;script&gt;alert(1)&lt;/script&gt;” created" in html
+    export = signed_in.get("/activity/export.csv").content.decode()
+    assert "Token “<script>alert(1)</script>” created" in export
