@@ -129,8 +129,12 @@ def test_it_words_every_kind_in_french(signed_in, upstream):
         "Application ordinary-api : déploiement de 3f2a9c1 (success)",
         "Moyen de paiement ajouté : Visa se terminant par 4242, expire 08/2028",
         "Nouvelle adresse",
+        "Application ordinary-api créée",
+        "Jeton « Laptop CLI » créé",
+        "Événement « new_integration »",
     ):
         assert text in html, text
+    assert re.search(r"Paiement de \d+,\d\d\xa0€ par carte réussi", html)
     assert "Signed in from" not in html
 
 
