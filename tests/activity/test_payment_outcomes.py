@@ -186,3 +186,9 @@ def test_the_history_shows_a_new_payment_method_paying_the_failed_invoice(signed
     assert all("Payment failed" not in row for row in rows)
     activity = client.get("/activity/?kind=billing").content.decode()
     assert "Payment method added: Visa ending in 4242, expires 12/2030" in activity
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_history_links_to_the_billing_activity(signed_in, upstream):
+    html = signed_in.get("/billing/").content.decode()
+    assert '<a href="/activity/?kind=billing">Every payment attempt, payment method and credit change</a>' in html
