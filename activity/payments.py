@@ -1,9 +1,10 @@
 """Whether each billing operation's payment went through (issue 10 #6).
 
-In order: what the operation itself says (a ``status``), else the platform's ``payment_attempt``
-events for it, else the state of its invoice. An attempt belongs to the newest operation of the
-same amount created before it (within a month: the platform retries a failed charge for 5 days
-and a new payment method pays at once), so two months with the same total do not mix.
+In order: what the operation itself says (a ``status``), else the state of its invoice (the
+platform's current word on that payment), else the platform's ``payment_attempt`` events for it.
+The attempts also tell how many charges failed before the outcome. An attempt belongs to the
+newest operation of the same amount created before it (within a month: the platform retries a
+failed charge for 5 days), so two months with the same total do not mix.
 """
 
 from __future__ import annotations
@@ -66,10 +67,11 @@ def operation_outcomes(
     for op in ops:
         tried = sorted(by_operation.get(op.id, []), key=lambda pair: pair[0].created_at)  # type: ignore[arg-type,return-value]
         failures = sum(1 for _, data in tried if data.outcome == "failed")
+        invoice_state = invoice_states.get(op.invoice_id or "")
         if op.status in _INVOICE_OUTCOMES:
             outcomes[op.id] = Outcome(_INVOICE_OUTCOMES[op.status], failures, "operation")
+        elif invoice_state in _INVOICE_OUTCOMES:
+            outcomes[op.id] = Outcome(_INVOICE_OUTCOMES[invoice_state], failures, "invoice")
         elif tried:
             outcomes[op.id] = Outcome(tried[-1][1].outcome, failures, "events")
-        elif op.invoice_id and invoice_states.get(op.invoice_id) in _INVOICE_OUTCOMES:
-            outcomes[op.id] = Outcome(_INVOICE_OUTCOMES[invoice_states[op.invoice_id]], 0, "invoice")
     return outcomes
