@@ -30,6 +30,8 @@ def upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform could not read this request. Nothing was changed.")
     if isinstance(exc, errors.ValidationFailed):
         return _("The platform refused this change: %(reasons)s") % {"reasons": exc.message}
+    if isinstance(exc, errors.RequestRefused):
+        return _("The platform refused the credentials given with this change. Nothing was changed.")
     return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
 
 
@@ -37,7 +39,7 @@ def failure_status(request: HttpRequest, exc: errors.UpstreamError | None = None
     """htmx requests get 200 so the re-rendered form swaps in; plain requests get a truthful status."""
     if getattr(request, "htmx", False):
         return 200
-    if exc is None or isinstance(exc, errors.ValidationFailed | errors.BadRequest):
+    if exc is None or isinstance(exc, errors.ValidationFailed | errors.BadRequest | errors.RequestRefused):
         return 400
     if isinstance(exc, errors.NotFound | errors.Conflict | errors.RateLimited):
         return exc.status or 400
@@ -69,18 +71,36 @@ def add_upstream_errors(form: forms.Form, exc: errors.ValidationFailed, mapping:
 T = TypeVar("T")
 
 
+def current_password_wrong() -> str:
+    return _("The current password is not right.")
+
+
 def form_write(
-    form: forms.Form, write: Callable[[], T], *, mapping: dict[str, str] | None = None
+    form: forms.Form,
+    write: Callable[[], T],
+    *,
+    mapping: dict[str, str] | None = None,
+    credential: str | None = None,
 ) -> tuple[T | None, errors.UpstreamError | None]:
     """Send a valid form's write upstream: ``(result, None)``, or ``(None, failure)`` with a 422's
-    messages under the fields they name and any other failure above the form. A 401 propagates:
-    the session is over."""
+    messages under the fields they name and any other failure above the form.
+
+    ``credential`` names the form's current-password field: the platform refusing it (a 422 on it,
+    or a 401 while the session is still good) is said there. A 401 that ends the session propagates.
+    """
     try:
         return write(), None
     except errors.Unauthorized:
         raise
+    except errors.RequestRefused as exc:
+        form.add_error(credential, current_password_wrong() if credential else upstream_message(exc))
+        return None, exc
     except errors.ValidationFailed as exc:
-        add_upstream_errors(form, exc, mapping)
+        others = dict(exc.errors)
+        if credential and others.pop(credential, None) is not None:
+            form.add_error(credential, current_password_wrong())
+        if others:
+            add_upstream_errors(form, errors.ValidationFailed(others), mapping)
         return None, exc
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))

@@ -44,8 +44,25 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
 
+  // After a failed submit, put back what was typed in the password fields the server marked as not
+  // wrong (data-keep-typed): the server never writes a password into the page.
+  var typed = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    typed = {};
+    var target = event.detail.target;
+    if (!target || !target.querySelectorAll) return;
+    target.querySelectorAll("input[type=password][id]").forEach(function (input) {
+      if (input.value) typed[input.id] = input.value;
+    });
+  });
+
   // Focus the first field with an error after a swap, so keyboard and screen-reader users land on it.
   document.addEventListener("htmx:afterSwap", function (event) {
+    Object.keys(typed).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input && input.hasAttribute("data-keep-typed")) input.value = typed[id];
+    });
+    typed = {};
     var invalid = event.detail.target.querySelector("[aria-invalid=true], .field-invalid input, .field-invalid select, .field-invalid textarea");
     if (invalid) { invalid.focus(); return; }
     var autofocus = event.detail.target.querySelector("[autofocus]");

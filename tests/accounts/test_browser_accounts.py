@@ -19,21 +19,36 @@ def test_it_edits_the_email_in_place_with_an_error_then_success(browser_signed_i
     page.evaluate("window.__noReload = true")
     field = page.locator("#field-email")
     field.get_by_role("link", name="Edit Email").click()
-    email = page.get_by_label("Email", exact=True)
+    email = field.get_by_label("Email", exact=True)
     expect(email).to_be_focused()
+    password = field.get_by_label("Current password")
     email.fill("twofa@demo.sandbox.test")
+    password.fill("demo-ordinary-password")
     field.get_by_role("button", name="Save").click()
-    expect(field.locator(".field-errors")).to_have_text("Has already been taken.")
+    expect(field.locator("#id_email_errors")).to_have_text("Has already been taken.")
     expect(email).to_have_value("twofa@demo.sandbox.test")
+    # The password was right: the browser puts it back (the server never writes it into the page).
+    expect(password).to_have_value("demo-ordinary-password")
 
-    # Escape restores the read view, then a new edit succeeds.
+    # A wrong password is said at its field and cleared; the new address stays.
+    email.fill("renamed@demo.sandbox.test")
+    password.fill("not-my-password")
+    field.get_by_role("button", name="Save").click()
+    expect(field.locator("#id_current_password_errors")).to_have_text("The current password is not right.")
+    expect(email).to_have_value("renamed@demo.sandbox.test")
+    expect(password).to_have_value("")
+
+    # Escape restores the read view, then a new edit with the password succeeds.
     email.press("Escape")
+    expect(field.locator("form")).to_have_count(0)
     expect(field).to_contain_text("ordinary@demo.sandbox.test")
     field.get_by_role("link", name="Edit Email").click()
-    page.get_by_label("Email", exact=True).fill("renamed@demo.sandbox.test")
+    expect(email).to_be_focused()
+    email.fill("renamed@demo.sandbox.test")
+    password.fill("demo-ordinary-password")
     field.get_by_role("button", name="Save").click()
-    expect(field).to_contain_text("renamed@demo.sandbox.test")
     expect(field.get_by_role("status")).to_have_text("Email saved.")
+    expect(field).to_contain_text("renamed@demo.sandbox.test")
     assert page.evaluate("window.__noReload") is True
 
 
