@@ -61,6 +61,14 @@ def _refused_by_throttle(request: HttpRequest, identity: str, form: forms.Form) 
     return True
 
 
+def _identity(request: HttpRequest, method: str) -> str:
+    """What the throttle counts failures against besides the client address: the login, or the
+    pasted token's fingerprint (never one key shared by every token sign-in)."""
+    if method == "password":
+        return request.POST.get("login", "")
+    return throttle.token_fingerprint(request.POST.get("api_token", ""))
+
+
 def _upstream_message(exc: errors.UpstreamError) -> str:
     if isinstance(exc, errors.RateLimited):
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
@@ -81,7 +89,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = password_form if method == "password" else token_form
-        identity = request.POST.get("login", "") if method == "password" else "api-token"
+        identity = _identity(request, method)
         if _refused_by_throttle(request, identity, form):
             status = 429
         elif form.is_valid():
@@ -124,8 +132,7 @@ def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> H
         }
         return redirect("accounts:signin_otp")
     except errors.Unauthorized:
-        identity = form.cleaned_data.get("login", "api-token")
-        throttle.record_failure(request, identity)
+        throttle.record_failure(request, _identity(request, method))
         if method == "token":
             form.add_error(
                 "api_token",

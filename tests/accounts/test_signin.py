@@ -245,3 +245,43 @@ def test_it_applies_the_preferences_kept_upstream_at_signin(upstream, client):
     page = other_browser.get("/")
     assert b'lang="fr"' in page.content
     assert b'data-theme="dark"' in page.content
+
+
+def test_wrong_tokens_from_one_address_do_not_block_another_address(upstream, client, settings):
+    from django.test import Client
+
+    settings.SIGNIN_THROTTLE_ATTEMPTS = 10
+    for n in range(10):
+        wrong = client.post(
+            "/signin/", {"method": "token", "api_token": f"tk-us-wrong-token-number-{n:02d}"}, REMOTE_ADDR="10.0.0.66"
+        )
+        assert wrong.status_code == 400
+    blocked = client.post(
+        "/signin/", {"method": "token", "api_token": demo("ordinary").api_token}, REMOTE_ADDR="10.0.0.66"
+    )
+    assert blocked.status_code == 429
+    assert b"Too many sign-in attempts" in blocked.content
+    upstream.clear()
+    someone_else = Client().post(
+        "/signin/", {"method": "token", "api_token": demo("teamadmin").api_token}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert someone_else.status_code == 302
+    assert len(upstream.calls(route="/v1/tokens/exchange")) == 1
+
+
+def test_it_throttles_one_token_tried_from_many_addresses(upstream, client, settings):
+    settings.SIGNIN_THROTTLE_ATTEMPTS = 3
+    for n in range(3):
+        client.post(
+            "/signin/", {"method": "token", "api_token": "tk-us-the-same-wrong-token"}, REMOTE_ADDR=f"10.3.0.{n}"
+        )
+    upstream.clear()
+    again = client.post(
+        "/signin/", {"method": "token", "api_token": "tk-us-the-same-wrong-token"}, REMOTE_ADDR="10.3.1.1"
+    )
+    assert again.status_code == 429
+    assert upstream.calls() == []
+    other = client.post(
+        "/signin/", {"method": "token", "api_token": demo("ordinary").api_token}, REMOTE_ADDR="10.3.1.2"
+    )
+    assert other.status_code == 302
