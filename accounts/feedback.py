@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboard.upstream import errors
 
@@ -16,6 +17,14 @@ from dashboard.upstream import errors
 def upstream_message(exc: errors.UpstreamError) -> str:
     """What a person reads when a write failed upstream; nothing here repeats a secret."""
     if isinstance(exc, errors.RateLimited):
+        if exc.retry_after_seconds:
+            return ngettext(
+                "The platform is receiving too many requests from this account. It asked to wait %(seconds)d "
+                "second: try again then.",
+                "The platform is receiving too many requests from this account. It asked to wait %(seconds)d "
+                "seconds: try again then.",
+                exc.retry_after_seconds,
+            ) % {"seconds": exc.retry_after_seconds}
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
     if isinstance(exc, errors.NotFound):
         return _("The platform no longer knows this item: it may have been removed elsewhere. Reload the page.")

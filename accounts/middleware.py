@@ -106,5 +106,9 @@ class UpstreamErrorMiddleware:
             template = "errors/upstream.html"
             if getattr(request, "htmx", False):
                 template += "#upstream-error"
-            return render(request, template, {"error": exception}, status=status)
+            response = render(request, template, {"error": exception}, status=status)
+            if isinstance(exception, errors.RateLimited):
+                # The platform's own wait when it gave one; otherwise its documented one-minute window.
+                response["Retry-After"] = str(exception.retry_after_seconds or 60)
+            return response
         return None
