@@ -48,12 +48,12 @@ def test_a_wrong_2fa_code_answers_422_or_401(sandbox: Sandbox, on: bool) -> None
 
 def test_a_2fa_code_is_compared_as_a_string(sandbox: Sandbox) -> None:
     # At this moment the demo 2FA account's code is 033957 (computed once with pyotp).
-    with time_machine.travel(datetime(2026, 12, 1, 9, 23, 40, tzinfo=UTC), tick=False):
-        with sandbox.as_user("twofa") as twofa:
-            as_int = twofa.request("DELETE", "/auth/v1/client/tfa", json={"tfa": {"attempt": 33957}})
-            assert as_int.status_code == 422, "an int lost the leading zero"
-            as_text = twofa.request("DELETE", "/auth/v1/client/tfa", json={"tfa": {"attempt": "033957"}})
-            assert as_text.status_code == 200
+    moment = datetime(2026, 12, 1, 9, 23, 40, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False), sandbox.as_user("twofa") as twofa:
+        as_int = twofa.request("DELETE", "/auth/v1/client/tfa", json={"tfa": {"attempt": 33957}})
+        assert as_int.status_code == 422, "an int lost the leading zero"
+        as_text = twofa.request("DELETE", "/auth/v1/client/tfa", json={"tfa": {"attempt": "033957"}})
+        assert as_text.status_code == 200
 
 
 @pytest.mark.parametrize("on", [False, True])
