@@ -41,10 +41,15 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _signed_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
-    """Go on, in the language and theme the account keeps upstream (from any browser)."""
+    """Go on, in the language and theme the account keeps upstream, except where this browser
+    already has a choice of its own: the platform answers its defaults for an account that never
+    chose (indistinguishable from a choice), and a choice made before sign-in must survive it."""
     response = HttpResponseRedirect(target)
     language, theme = preferences.from_user_preferences(user.preferences)
-    preferences.remember(request, response, language=language, theme=theme)
+    chosen_language, chosen_theme = preferences.browser_has_chosen(request)
+    preferences.remember(
+        request, response, language=None if chosen_language else language, theme=None if chosen_theme else theme
+    )
     return response
 
 

@@ -123,3 +123,22 @@ def test_it_blocks_deletion_while_apps_are_owned(browser_signed_in, upstream):
     expect(deletion).to_contain_text("ordinary-blog")
     expect(deletion.get_by_role("button", name="Delete my account")).to_be_disabled()
     expect(deletion.get_by_label("Type your username to confirm")).to_be_disabled()
+
+
+def test_a_footer_choice_made_before_sign_in_survives_it(page, upstream):
+    page.goto(f"{upstream.url}/signin/?method=token")
+    page.locator("#language-select").select_option("fr")
+    page.wait_for_url(re.compile(r"/signin/"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.locator("#theme-select").select_option("dark")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.get_by_label("Jeton d’API").fill("tk-us-j763YMHI_Ljn-TWXKQo7BR2PjnuDnaBBCTSyv9orfTswwHXz")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{upstream.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.locator("#language-select")).to_have_value("fr")
+    expect(page.locator("#theme-select")).to_have_value("dark")

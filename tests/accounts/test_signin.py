@@ -285,3 +285,18 @@ def test_it_throttles_one_token_tried_from_many_addresses(upstream, client, sett
         "/signin/", {"method": "token", "api_token": demo("ordinary").api_token}, REMOTE_ADDR="10.3.1.2"
     )
     assert other.status_code == 302
+
+
+def test_a_language_and_theme_chosen_before_sign_in_survive_it(upstream, client):
+    """The account never chose (the platform answers its defaults, en and light); the person chose
+    French and dark in the footer before signing in."""
+    chosen = client.post("/i18n/language/", {"language": "fr", "next": "/signin/"})
+    assert chosen.status_code == 302
+    client.post("/preferences/theme/", {"theme": "dark", "next": "/signin/"})
+    response = client.post("/signin/", {"method": "token", "api_token": demo("ordinary").api_token})
+    assert response.status_code == 302
+    assert "dashboard_language" not in response.cookies
+    assert "dashboard_theme" not in response.cookies
+    page = client.get("/").content.decode()
+    assert 'lang="fr"' in page and 'data-theme="dark"' in page
+    assert 'lang="en"' not in page and 'data-theme="light"' not in page
