@@ -142,3 +142,20 @@ def test_a_footer_choice_made_before_sign_in_survives_it(page, upstream):
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     expect(page.locator("#language-select")).to_have_value("fr")
     expect(page.locator("#theme-select")).to_have_value("dark")
+
+
+def test_the_header_shows_the_new_username_after_an_inline_rename(browser_signed_in, upstream):
+    page = browser_signed_in("ordinary")
+    page.goto(f"{upstream.url}/profile/")
+    page.evaluate("window.__noReload = true")
+    header = page.locator("header .who")
+    expect(header).to_contain_text("demo-ordinary")
+    field = page.locator("#field-username")
+    field.get_by_role("link", name="Edit Username").click()
+    field.get_by_label("Username").fill("ordinary-renamed")
+    field.get_by_role("button", name="Save").click()
+    expect(field.get_by_role("status")).to_have_text("Username saved.")
+    expect(header).to_contain_text("ordinary-renamed")
+    expect(header).not_to_contain_text("demo-ordinary")
+    expect(page.locator("#signed-in-as")).to_have_count(1)
+    assert page.evaluate("window.__noReload") is True
