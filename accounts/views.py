@@ -179,10 +179,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
                 )
             except errors.Unauthorized:
                 throttle.record_failure(request, pending["login"])
-                form.add_error(
-                    "otp",
-                    _("This code is not valid. Codes change every 30 seconds: try the current one."),
-                )
+                form.add_error("otp", _otp_refused(form.cleaned_data["otp"]))
             except errors.UpstreamError as exc:
                 form.add_error(None, _upstream_message(exc))
             else:
@@ -194,6 +191,15 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
         "accounts/signin_otp.html",
         {"form": form, "login": pending["login"]},
         status=status,
+    )
+
+
+def _otp_refused(code: str) -> str:
+    if code.isdigit() and len(code) == 6:
+        return _("This code is not valid. Codes change every 30 seconds: try the current one.")
+    return _(
+        "This recovery code is not valid, or it was already used: each recovery code works once. "
+        "Try another one, or the 6-digit code from your app."
     )
 
 

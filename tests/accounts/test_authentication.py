@@ -353,7 +353,9 @@ def test_it_handles_a_wrong_username_on_deletion(signed_in_as, upstream):
     client = signed_in_as("collaborator")
     response = client.post("/authentication/delete/", {"confirm_username": "someone"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "This is not your username." in response.content.decode()
+    html = response.content.decode()
+    assert "This is not your username. Type demo-collaborator exactly." in html
+    assert "as shown above" not in html  # the username is shown below the field, not above
     assert upstream.calls(route="/v1/users", method="DELETE") == []
 
 

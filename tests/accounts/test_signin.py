@@ -300,3 +300,27 @@ def test_a_language_and_theme_chosen_before_sign_in_survive_it(upstream, client)
     page = client.get("/").content.decode()
     assert 'lang="fr"' in page and 'data-theme="dark"' in page
     assert 'lang="en"' not in page and 'data-theme="light"' not in page
+
+
+def test_a_reused_recovery_code_gets_its_own_message(upstream, client):
+    from django.test import Client
+
+    from sandbox.demo import TWOFA_RECOVERY_CODES
+
+    account = demo("twofa")
+    code = TWOFA_RECOVERY_CODES[0]
+    client.post("/signin/", {"method": "password", "login": account.username, "password": account.password})
+    first = client.post("/signin/code/", {"otp": code})
+    assert first.status_code == 302, "a recovery code works once"
+    client.post("/signout/")
+
+    again = Client()
+    again.post("/signin/", {"method": "password", "login": account.username, "password": account.password})
+    reused = again.post("/signin/code/", {"otp": code})
+    html = reused.content.decode()
+    assert reused.status_code == 400
+    assert "This recovery code is not valid, or it was already used: each recovery code works once." in html
+    assert "Codes change every 30 seconds" not in html
+
+    wrong_totp = again.post("/signin/code/", {"otp": "000000"})
+    assert "Codes change every 30 seconds: try the current one." in wrong_totp.content.decode()
