@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,7 +109,7 @@ def profile_field(name: str) -> forms.Field:
 INLINE_FIELDS = ("username", "email", "fullname", "company", "location")
 
 
-def current_password_field(help_text: str = "") -> forms.CharField:
+def current_password_field(help_text: str | Promise = "") -> forms.CharField:
     return forms.CharField(
         label=_("Current password"),
         max_length=1024,

@@ -63,9 +63,12 @@
       if (input && input.hasAttribute("data-keep-typed")) input.value = typed[id];
     });
     typed = {};
-    var invalid = event.detail.target.querySelector("[aria-invalid=true], .field-invalid input, .field-invalid select, .field-invalid textarea");
+    // An outerHTML swap replaced the target: look in what took its place.
+    var root = event.detail.target;
+    if (!root.isConnected && root.id) root = document.getElementById(root.id) || root;
+    var invalid = root.querySelector("[aria-invalid=true], .field-invalid input, .field-invalid select, .field-invalid textarea");
     if (invalid) { invalid.focus(); return; }
-    var autofocus = event.detail.target.querySelector("[autofocus]");
+    var autofocus = root.querySelector("[autofocus]");
     if (autofocus) autofocus.focus();
   });
 })();

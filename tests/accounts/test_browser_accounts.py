@@ -159,3 +159,21 @@ def test_the_header_shows_the_new_username_after_an_inline_rename(browser_signed
     expect(header).not_to_contain_text("demo-ordinary")
     expect(page.locator("#signed-in-as")).to_have_count(1)
     assert page.evaluate("window.__noReload") is True
+
+
+def test_a_wrong_current_password_keeps_the_new_one_typed(browser_signed_in, upstream):
+    page = browser_signed_in("ordinary")
+    page.goto(f"{upstream.url}/authentication/")
+    form = page.locator("#password")
+    form.get_by_label("Current password").fill("not-my-password")
+    form.get_by_label("New password", exact=True).fill("a brand new passphrase")
+    form.get_by_label("Confirm the new password").fill("a brand new passphrase")
+    form.get_by_role("button", name="Change password").click()
+    expect(form.locator("#id_current_password_errors")).to_have_text("The current password is not right.")
+    expect(form.get_by_label("Current password")).to_have_value("")
+    expect(form.get_by_label("Current password")).to_be_focused()
+    expect(form.get_by_label("New password", exact=True)).to_have_value("a brand new passphrase")
+    expect(form.get_by_label("Confirm the new password")).to_have_value("a brand new passphrase")
+    form.get_by_label("Current password").fill("demo-ordinary-password")
+    form.get_by_role("button", name="Change password").click()
+    expect(form.get_by_role("status")).to_contain_text("Your password was changed.")
