@@ -142,6 +142,8 @@ class ProfileFieldForm(forms.Form):
             self.fields["current_password"] = current_password_field(
                 _("To change the address you sign in with, confirm it is you.")
             )
+            # Its own id: the Authentication page also has the password form's current password.
+            self.fields["current_password"].widget.attrs["id"] = "id_email_current_password"
 
     @property
     def locked_reason(self) -> str:

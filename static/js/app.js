@@ -56,13 +56,18 @@
     });
   });
 
-  // Focus the first field with an error after a swap, so keyboard and screen-reader users land on it.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // Put back the typed passwords the server marked as not wrong.
+  document.addEventListener("htmx:afterSwap", function () {
     Object.keys(typed).forEach(function (id) {
       var input = document.getElementById(id);
       if (input && input.hasAttribute("data-keep-typed")) input.value = typed[id];
     });
     typed = {};
+  });
+
+  // Focus the first field with an error once the swap settled (after htmx's own autofocus), so
+  // keyboard and screen-reader users land on it.
+  document.addEventListener("htmx:afterSettle", function (event) {
     // An outerHTML swap replaced the target: look in what took its place.
     var root = event.detail.target;
     if (!root.isConnected && root.id) root = document.getElementById(root.id) || root;

@@ -63,10 +63,14 @@ def test_it_asks_for_the_current_password_before_changing_the_email(signed_in, u
     form = signed_in.get("/profile/fields/email/?edit=1&page=authentication", HTTP_HX_REQUEST="true")
     assert 'name="current_password"' in form.content.decode()
     assert 'autocomplete="current-password"' in form.content.decode()
+    page = signed_in.get("/authentication/?edit=email").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two forms on one page, each id once"
+    assert 'for="id_email_current_password"' in page and 'for="id_current_password"' in page
     data = {"email": "stolen@attacker.test", "page": "authentication"}
     response = signed_in.post("/profile/fields/email/", data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert 'id="id_current_password_errors"' in html
+    assert 'id="id_email_current_password_errors"' in html
     assert "This field is required." in html
     assert 'value="stolen@attacker.test"' in html  # what was typed stays
     assert "Email saved." not in html

@@ -34,9 +34,10 @@ def test_it_edits_the_email_in_place_with_an_error_then_success(browser_signed_i
     email.fill("renamed@demo.sandbox.test")
     password.fill("not-my-password")
     field.get_by_role("button", name="Save").click()
-    expect(field.locator("#id_current_password_errors")).to_have_text("The current password is not right.")
+    expect(field.locator("#id_email_current_password_errors")).to_have_text("The current password is not right.")
     expect(email).to_have_value("renamed@demo.sandbox.test")
     expect(password).to_have_value("")
+    expect(password).to_be_focused()
 
     # Escape restores the read view, then a new edit with the password succeeds.
     email.press("Escape")
