@@ -10,17 +10,17 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
-from billing import services
+from billing import payment, services
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
-from dashboard import concurrency
+from dashboard import billing_calendar, concurrency
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import errors
 
@@ -39,7 +39,8 @@ def _reraise_unauthorized(result: object) -> None:
 
 
 def _today() -> date:
-    return timezone.localdate()
+    """The platform's date (UTC): usage days, billing months and card expiry follow its calendar."""
+    return billing_calendar.today()
 
 
 # Billing page ----------------------------------------------------------------------------------
@@ -58,12 +59,24 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     parts = concurrency.gather(
         profile=lambda: services.billing_profile(request),
         operations=lambda: services.operations_page(request, page=page, per_page=per_page),
+        user=lambda: account_services.current_user_future(request).result(),
+        invoices=lambda: services.all_invoices_future(request).result(),
     )
     for result in parts.values():
         _reraise_unauthorized(result)
     profile = parts["profile"]
     operations = parts["operations"]
+    situation = None
+    if not isinstance(parts["user"], Exception):
+        situation = payment.payment_situation(
+            user=parts["user"],
+            invoices=[] if isinstance(parts["invoices"], Exception) else parts["invoices"],
+            profile=None if isinstance(profile, Exception) else profile,
+            profile_known=not isinstance(profile, Exception),
+        )
     context = {
+        "situation": situation,
+        "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
         "profile_error": profile if isinstance(profile, Exception) else None,
         "card_state": None if isinstance(profile, Exception) else services.card_expiry_state(profile, _today()),
@@ -101,7 +114,7 @@ def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "GET":
         initial = profile.editable_values() if profile else {}
         return render(request, template, {"form": BillingProfileForm(initial=initial), "profile": profile})
-    form = BillingProfileForm(request.POST)
+    form = BillingProfileForm(request.POST, initial=profile.editable_values() if profile else {})
     if form.is_valid():
         try:
             services.billing_profile_save(request, profile=profile, fields=form.cleaned_data)
@@ -123,6 +136,8 @@ def _upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
     if isinstance(exc, errors.Conflict | errors.BadRequest | errors.Forbidden):
         return _("The platform refused the change. Nothing was saved.")
+    if isinstance(exc, errors.MalformedResponse):
+        return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
     return _("The platform API cannot be reached right now. Nothing was saved; please try again in a moment.")
 
 
@@ -269,9 +284,10 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
         return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
-    series = services.monthly_spend(every, months=months, today=today)
+    series = services.monthly_spend(every, months=months)
     context["series"] = series
     context["chart"] = services.spend_chart(series)
+    context["running"] = services.running_month_spend(every)
     if request.htmx:
         return render(request, "billing/reports.html#spend", context)
     years = sorted({i.billing_month.year for i in every if i.billing_month}, reverse=True)
@@ -348,12 +364,26 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
             raise
         except errors.UpstreamError as exc:
             context["usage_error"] = exc
+        context["invoiced"] = _invoiced_months(request, chosen.date_from, chosen.date_to)
         context["query"] = urlencode(
             {"preset": chosen.preset}
             if chosen.preset != "custom"
             else {"preset": "custom", "from": chosen.date_from.isoformat(), "to": chosen.date_to.isoformat()}
         )
     return render(request, _template(request, "billing/usage.html", "usage-body"), context, status=status)
+
+
+def _invoiced_months(request: AuthenticatedRequest, date_from: date, date_to: date) -> services.InvoicedMonths | None:
+    """The invoices of the same whole months, to set beside the usage; left out if unreadable."""
+    if date_from.day != 1:
+        return None
+    try:
+        every = services.all_invoices_future(request).result()
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError:
+        return None
+    return services.invoiced_months(every, date_from=date_from, date_to=date_to)
 
 
 @require_GET

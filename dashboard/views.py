@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -15,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
 from billing import services as billing_services
-from dashboard import preferences
+from dashboard import billing_calendar, preferences
 from dashboard.concurrency import gather
 from dashboard.context_processors import THEMES
 from dashboard.upstream import errors, health
@@ -30,18 +32,38 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def cache_answers() -> bool | None:
+    """Whether the shared cache (Redis) answers; None when the cache is this process's own memory."""
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return None
+    try:
+        cache.set("readyz:ping", "pong", 10)
+        return bool(cache.get("readyz:ping") == "pong")
+    except Exception as exc:  # any failure of the cache client means "not ready", never a 500
+        logger.warning("readiness: the cache does not answer", extra={"error": type(exc).__name__})
+        return False
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready when the upstream answers: the public catalog on REGIONAL, and AUTH (a 401 is an answer)."""
-    cached = cache.get("readyz")
-    if cached is None:
+    """Ready when the upstream answers (the public catalog on REGIONAL, and AUTH: a 401 is an answer)
+    and, when one is configured, the shared cache that holds sessions."""
+    checks: dict[str, bool] = {}
+    cache_ok = cache_answers()
+    upstream = cache.get("readyz") if cache_ok else None
+    if upstream is None:
         # Both hosts side by side, so a down upstream costs one timeout, not two.
         answers = gather(**{name: (lambda name=name: health.host_answers(name)) for name in health.PROBES})
-        checks = {name: answer is True for name, answer in answers.items()}
-        cached = {"status": "ok" if all(checks.values()) else "unavailable", "checks": checks}
-        cache.set("readyz", cached, 5)
-    return JsonResponse(cached, status=200 if cached["status"] == "ok" else 503)
+        upstream = {name: answer is True for name, answer in answers.items()}
+        if cache_ok is not False:
+            with contextlib.suppress(Exception):  # the cache may fail between the ping and this write
+                cache.set("readyz", upstream, 5)
+    checks.update(upstream)
+    if cache_ok is not None:
+        checks["cache"] = cache_ok
+    ready = all(checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 @require_POST
@@ -75,7 +97,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     that reloads only that part (``?part=…`` with htmx)."""
     part = request.GET.get("part", "")
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
-    today = timezone.localdate()
+    today = billing_calendar.today()
     reads = {
         "account": lambda: account_services.current_user_future(request).result(),
         "invoice": lambda: billing_services.all_invoices_future(request).result(),
@@ -93,7 +115,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         context[name] = None if failed else result
     if isinstance(context.get("invoice"), list):
         invoices = context["invoice"]
-        context["last_invoice"] = invoices[0] if invoices else None
+        context["last_invoice"] = billing_services.last_complete_invoice(invoices)
+        context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
         context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)
     if request.htmx and part in OVERVIEW_PARTS:
         return render(request, f"dashboard/overview.html#{part}-part", context)

@@ -51,6 +51,31 @@ def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
 
 
 @pytest.fixture
+def seeded_at(upstream):
+    """``seeded_at(datetime(2026, 12, 1, 6, tzinfo=UTC))``: freezes the clock there (process-wide, so
+    the pages and the sandbox see it too) and seeds the demo accounts again as on that day."""
+    import time_machine
+    from django.core.cache import cache
+
+    from sandbox.models import User
+    from sandbox.seed import seed_demo
+
+    travellers = []
+
+    def _at(moment):
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+        User.objects.all().delete()
+        seed_demo()
+        cache.clear()
+
+    yield _at
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
+@pytest.fixture
 def sandbox_behaviour(upstream):
     """``sandbox_behaviour("name", ...)`` switches sandbox behaviours on for this test only."""
     from sandbox import behaviours

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dashboard import billing_calendar, countries
 from dashboard.money import format_number, permille_to_percent
 
 register = template.Library()
@@ -53,3 +55,20 @@ def percent_of(ratio: Decimal | None) -> str:
 def forecast_for(forecast: object, app: object) -> object:
     """The month estimate of one app of a usage report."""
     return getattr(forecast, "per_app", {}).get(getattr(app, "app_id", None))
+
+
+@register.filter
+def in_progress(invoice: object) -> bool:
+    """The invoice of the running month (billing calendar): not complete, not charged yet."""
+    return billing_calendar.in_progress(invoice)  # type: ignore[arg-type]
+
+
+@register.filter
+def days_in_month(month: date) -> int:
+    return billing_calendar.month_last_day(month).day
+
+
+@register.filter
+def country_name(value: str | None) -> str:
+    """A billing country, code or name as the platform stored it, named in the active language."""
+    return countries.name_of(value, get_language() or "en")

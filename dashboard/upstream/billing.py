@@ -143,6 +143,9 @@ class ContainerSizeRef:
     human_name: str
     human_cpu: str
     memory: int | None
+    # Deprecated upstream field (cents), still served: what usage is priced from. Its sibling
+    # ``hourly_price`` is a tenth of the charged rate (upstream-api.md §4.3, §8.6), so it is not used.
+    thirtydays_price: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,11 @@ class AddonUsage:
     status: str
     provisioned_at: datetime | None
     deprovisioned_at: datetime | None
+    plan_price: Money | None = None  # per 30 days (deprecated ``plan.price``, euros), still served
+
+    @property
+    def active(self) -> bool:
+        return self.deprovisioned_at is None
 
 
 @dataclass(frozen=True)
@@ -292,6 +300,9 @@ def _size_from(value: Any) -> ContainerSizeRef:
         human_name=parse.string(data.get("human_name")) or parse.string(data.get("name")),
         human_cpu=parse.string(data.get("human_cpu")),
         memory=parse.optional_integer(data.get("memory")),
+        thirtydays_price=None
+        if data.get("thirtydays_price") is None
+        else parse.money_cents(data.get("thirtydays_price")),
     )
 
 
@@ -309,6 +320,7 @@ def _addon_usage_from(value: Any) -> AddonUsage:
         status=parse.string(data.get("status")),
         provisioned_at=parse.timestamp(data.get("provisioned_at")),
         deprovisioned_at=parse.timestamp(data.get("deprovisioned_at")),
+        plan_price=None if plan.get("price") is None else parse.money_euros(plan.get("price")),
     )
 
 
@@ -351,12 +363,14 @@ def usage_from(body: dict[str, Any]) -> list[AppUsage]:
 
 
 def billing_profile_get(*, auth: Auth) -> BillingProfile | None:
-    """The profile, or None when the account has none yet (404)."""
+    """The profile, or None when the account has none yet: a 404, or ``200 {"billing_profile": null}``
+    (both plausible answers of the platform mean "no profile yet")."""
     try:
         reply = call("GET", Host.REGIONAL, "/account/billing/profile", auth=auth)
     except errors.NotFound:
         return None
-    return profile_from(parse.root(reply.body, "billing_profile"))
+    value = parse.root(reply.body, "billing_profile")
+    return None if value is None else profile_from(value)
 
 
 def _profile_reply(body: dict[str, Any]) -> BillingProfile:

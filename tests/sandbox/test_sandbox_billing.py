@@ -50,6 +50,31 @@ def test_the_profile_variants(sandbox: Sandbox) -> None:
     assert profile("teamadmin")["stripe_payment_method"]["default_card_exp"] == f"{now:%m/%Y}"
 
 
+def test_no_profile_is_null_with_the_variant_on(sandbox: Sandbox) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("billing-profile-null")
+    response = sandbox.get("/api/osc-fr1/v1/account/billing/profile", headers=sandbox.headers("empty"))
+    assert response.status_code == 200
+    assert response.json() == {"billing_profile": None}
+    # An account with a profile still gets it.
+    other = sandbox.get("/api/osc-fr1/v1/account/billing/profile", headers=sandbox.headers("ordinary"))
+    assert other.json()["billing_profile"]["name"]
+
+
+def test_the_country_is_a_code_with_the_variant_off(ordinary) -> None:
+    profile = ordinary.get("/api/osc-fr1/v1/account/billing/profile").json()["billing_profile"]
+    assert profile["address_country"] == "FR"
+
+
+def test_the_country_is_a_name_with_the_variant_on(ordinary) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("billing-country-name")
+    profile = ordinary.get("/api/osc-fr1/v1/account/billing/profile").json()["billing_profile"]
+    assert profile["address_country"] == "France"
+
+
 def test_no_profile_is_a_404(sandbox: Sandbox) -> None:
     headers = sandbox.headers("empty")
     for url in ("/api/osc-fr1/v1/account/billing/profile", "/billing/profile"):
@@ -98,7 +123,8 @@ def test_a_new_payment_method_pays_the_failed_invoice_and_lifts_suspension(sandb
     user = sandbox.get("/auth/v1/users/self", headers=headers).json()["user"]
     assert user["suspended_at"] is None
     invoices = sandbox.get("/api/osc-fr1/v1/account/invoices", headers=headers).json()["invoices"]
-    assert {i["state"] for i in invoices} == {"paid"}
+    # Every failed invoice is paid; one not issued yet (early on the 1st) may still be new.
+    assert {i["state"] for i in invoices} <= {"paid", "new"} and "paid" in {i["state"] for i in invoices}
 
 
 def test_billing_operations_are_paginated_and_match_invoices(teamadmin) -> None:
@@ -276,7 +302,8 @@ def test_the_suspended_account(sandbox: Sandbox) -> None:
     user = sandbox.get("/auth/v1/users/self", headers=headers).json()["user"]
     assert user["suspended_at"] and user["suspension_reason"]
     invoices = sandbox.get("/api/osc-fr1/v1/account/invoices", headers=headers).json()["invoices"]
-    assert invoices[0]["state"] == "failed"
+    failed = [i for i in invoices if i["state"] == "failed"]
+    assert failed and all(i["created_at"] < user["suspended_at"] for i in failed[-1:])
 
 
 def test_the_twofa_account(sandbox: Sandbox) -> None:
