@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dashboard import platform_text
 from dashboard.upstream import errors
 
 
@@ -28,17 +29,18 @@ def upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
     if isinstance(exc, errors.NotFound):
         return _("The platform no longer knows this item: it may have been removed elsewhere. Reload the page.")
+    known = platform_text.known_error(exc.message) if exc.message else None
+    if isinstance(exc, errors.Conflict | errors.PaymentRequired | errors.Forbidden) and known:
+        return known
     if isinstance(exc, errors.Conflict):
-        detail = f" ({exc.message})" if exc.message else ""
-        return _("The platform refused this change because of the account's current state%(detail)s.") % {
-            "detail": detail
-        }
+        text = _("The platform refused this change because of the account's current state%(detail)s.") % {"detail": ""}
+        return f"{text} {platform_text.unknown(exc.message)}" if exc.message else text
     if isinstance(exc, errors.PaymentRequired | errors.Forbidden):
         return _("The platform does not allow this change for this account.")
     if isinstance(exc, errors.BadRequest):
         return _("The platform could not read this request. Nothing was changed.")
     if isinstance(exc, errors.ValidationFailed):
-        return _("The platform refused this change: %(reasons)s") % {"reasons": exc.message}
+        return platform_text.field_errors(exc.errors)
     if isinstance(exc, errors.RequestRefused):
         return _("The platform refused the credentials given with this change. Nothing was changed.")
     if isinstance(exc, errors.MalformedResponse):
@@ -59,24 +61,16 @@ def failure_status(request: HttpRequest, exc: errors.UpstreamError | None = None
     return 503
 
 
-def _sentence(message: str) -> str:
-    text = message.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
 def add_upstream_errors(form: forms.Form, exc: errors.ValidationFailed, mapping: dict[str, str] | None = None) -> None:
-    """Put each upstream 422 message under the field it names; others above the form."""
+    """Put each upstream 422 message, in our words, under the field it names; others above the form."""
     mapping = mapping or {}
     for upstream_field, messages_ in exc.errors.items():
         field = mapping.get(upstream_field, upstream_field)
         for message in messages_:
             if field in form.fields:
-                form.add_error(field, _sentence(message))
+                form.add_error(field, platform_text.field_error(upstream_field, message))
             else:
-                form.add_error(None, _sentence(f"{upstream_field.replace('_', ' ')} {message}"))
+                form.add_error(None, platform_text.field_error(upstream_field, message, apart=True))
 
 
 T = TypeVar("T")

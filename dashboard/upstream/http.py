@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -309,37 +309,3 @@ def _retry_after(response: httpx.Response) -> int | None:
     """``Retry-After`` in seconds (not documented, but a proxy or the platform may send it)."""
     value = response.headers.get("Retry-After", "").strip()
     return min(int(value), 3600) if value.isdigit() else None
-
-
-@contextmanager
-def stream_get(url: str, *, auth: Auth | None = None) -> Iterator[httpx.Response]:
-    """Stream a GET of an absolute URL (an invoice PDF). Only idempotent reads come through here.
-
-    The bearer is sent only when the URL is on one of the configured upstream origins.
-    """
-    headers = {"X-Request-ID": current_request_id(), "Accept": "application/pdf"}
-    if auth is not None and _is_upstream_origin(url):
-        headers["Authorization"] = f"Bearer {auth.bearer()}"
-    with (
-        _transport("download", "GET", "<pdf>") as outcome,
-        client().stream("GET", url, headers=headers, timeout=_timeout()) as response,
-    ):
-        outcome["status"] = response.status_code
-        if response.status_code != 200:
-            response.read()
-            raise error_for(response)
-        yield response
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
-
-
-def _is_upstream_origin(url: str) -> bool:
-    origins = {
-        _origin(settings.SCALINGO_AUTH_URL),
-        _origin(settings.SCALINGO_API_URL),
-        _origin(settings.SCALINGO_BILLING_URL),
-    }
-    return _origin(url) in origins

@@ -27,6 +27,15 @@
     });
   });
 
+  // A download link with progress (<a data-download-progress>): the browser follows the link itself
+  // and htmx hears "download-started" to start polling. An htmx click trigger on the link would
+  // cancel the navigation, so the download would never start.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-download-progress]");
+    if (!link || event.defaultPrevented) return;
+    link.dispatchEvent(new CustomEvent("download-started", { bubbles: true }));
+  });
+
   // Escape inside an inline edit form triggers its Cancel link.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

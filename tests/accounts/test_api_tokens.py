@@ -154,7 +154,8 @@ def test_it_handles_a_422_from_the_upstream(signed_in, upstream, monkeypatch):
 
     monkeypatch.setattr("dashboard.upstream.tokens.token_create", refuse)
     response = signed_in.post("/api-tokens/create/", {"name": "Script"}, HTTP_HX_REQUEST="true")
-    assert "Is too long." in response.content.decode()
+    assert "This is too long. Shorten it." in response.content.decode()
+    assert "Is too long." not in response.content.decode()
     assert 'value="Script"' in response.content.decode()
 
 

@@ -115,12 +115,12 @@ def test_a_github_account_cannot_change_its_email_without_a_password(signed_in_a
 def test_it_handles_a_taken_email(signed_in, upstream):
     data = {"email": "twofa@demo.sandbox.test", "current_password": PASSWORD, "page": "authentication"}
     response = signed_in.post("/profile/fields/email/", data, HTTP_HX_REQUEST="true")
-    assert "Has already been taken." in response.content.decode()
+    assert "This email is already used by another account. Use another one." in response.content.decode()
     assert 'value="twofa@demo.sandbox.test"' in response.content.decode()
     plain = signed_in.post("/profile/fields/email/", data)
     assert plain.status_code == 400
     assert "Authentication" in plain.content.decode()
-    assert "Has already been taken." in plain.content.decode()
+    assert "This email is already used by another account. Use another one." in plain.content.decode()
 
 
 def test_it_changes_the_password(signed_in, upstream):
@@ -167,6 +167,7 @@ def test_it_handles_a_wrong_current_password_from_the_upstream(signed_in, upstre
     assert response.status_code == 400
     assert 'id="id_current_password_errors"' in html
     assert "The current password is not right." in html
+    assert "Is invalid." not in html
     assert "not-the-password" not in html  # secrets are not echoed back
 
 

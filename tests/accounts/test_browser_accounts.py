@@ -25,7 +25,8 @@ def test_it_edits_the_email_in_place_with_an_error_then_success(browser_signed_i
     email.fill("twofa@demo.sandbox.test")
     password.fill("demo-ordinary-password")
     field.get_by_role("button", name="Save").click()
-    expect(field.locator("#id_email_errors")).to_have_text("Has already been taken.")
+    taken = "This email is already used by another account. Use another one."
+    expect(field.locator("#id_email_errors")).to_have_text(taken)
     expect(email).to_have_value("twofa@demo.sandbox.test")
     # The password was right: the browser puts it back (the server never writes it into the page).
     expect(password).to_have_value("demo-ordinary-password")

@@ -83,7 +83,7 @@ def test_it_handles_a_taken_username_from_the_upstream(signed_in, upstream):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Has already been taken." in html
+    assert "This username is already taken. Choose another one." in html
     assert 'value="demo-twofa"' in html  # what was typed stays
     assert 'class="field-errors"' in html
 
@@ -93,7 +93,7 @@ def test_it_handles_a_taken_username_without_js(signed_in, upstream):
     html = response.content.decode()
     assert response.status_code == 400
     assert "<html" in html
-    assert "Has already been taken." in html
+    assert "This username is already taken. Choose another one." in html
     assert 'value="demo-twofa"' in html
 
 
