@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from collections.abc import Callable
-from contextlib import ExitStack
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -25,7 +27,7 @@ from billing import payment, services
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
 from dashboard import billing_calendar, concurrency
 from dashboard.upstream import billing as upstream
-from dashboard.upstream import errors
+from dashboard.upstream import downloads, errors
 from dashboard.upstream.parse import Page
 
 logger = logging.getLogger("dashboard.billing")
@@ -258,38 +260,84 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     try:
         invoice = services.invoice(request, invoice_id)
         location = services.invoice_pdf_location(request, invoice_id)
+        downloads.download_target(location)  # refused here, before anything is fetched from it
     except errors.Unauthorized:
         raise
     except errors.NotFound:
         return _download_failed(request, invoice_id, _("This invoice does not exist or is not yours."), 404)
     except errors.UpstreamError as exc:
-        return _download_failed(request, invoice_id, _download_message(exc), 503)
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
-    stack = ExitStack()
-    try:
-        chunks = stack.enter_context(upstream.invoice_pdf_stream(auth=request.auth, url=location))
-    except errors.Unauthorized:
-        raise
-    except errors.UpstreamError as exc:
         services.forget_pdf_location(request, invoice_id)
-        return _download_failed(request, invoice_id, _download_message(exc), 503)
+        return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
+    if request.htmx:
+        if downloads.downloads_running() >= settings.DOWNLOAD_CONCURRENCY:
+            return _downloads_busy(request, invoice_id)
+        return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
+    slot = downloads.download_slot()
+    if slot is None:
+        return _downloads_busy(request, invoice_id)
     services.forget_pdf_location(request, invoice_id)
-
-    def body():  # type: ignore[no-untyped-def]
-        with stack:
-            yield from chunks
-
-    response = StreamingHttpResponse(body(), content_type="application/pdf")
+    try:
+        download = downloads.file_open(url=location)
+    except errors.UpstreamError as exc:
+        slot.release()
+        return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
+    # The bytes go to the browser as they come; closing the response ends the download and frees
+    # the slot, whether it finished, failed or the person went away.
+    response = StreamingHttpResponse(slot.hold(download), content_type="application/pdf")
+    if download.content_length is not None:
+        response["Content-Length"] = str(download.content_length)  # a cut-off file shows as one
     response["Content-Disposition"] = f'attachment; filename="{services.invoice_filename(invoice)}"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx passes the bytes on as they come
     return response
 
 
 def _download_message(exc: errors.UpstreamError) -> str:
     if isinstance(exc, errors.RateLimited):
         return _("Too many requests to the platform: wait a minute, then download the PDF again.")
+    if isinstance(exc, downloads.DownloadRefused) and exc.reason == "redirects":
+        return _(
+            "The platform's file host sent the download through too many redirects, so it was stopped. "
+            "Please try again later, or download the PDF from the platform's own dashboard."
+        )
+    if isinstance(exc, downloads.DownloadRefused):
+        return _(
+            "The platform sent the download to a host this dashboard is not allowed to contact, so nothing "
+            "was fetched. Please download the PDF from the platform's own dashboard, and tell this "
+            "dashboard's operator."
+        )
+    if isinstance(exc, downloads.DownloadTooSlow):
+        seconds = math.ceil(settings.DOWNLOAD_DEADLINE_SECONDS)
+        return ngettext(
+            "The platform's file host sent the PDF too slowly, so the download was stopped after "
+            "%(seconds)s second. Please try again in a few minutes.",
+            "The platform's file host sent the PDF too slowly, so the download was stopped after "
+            "%(seconds)s seconds. Please try again in a few minutes.",
+            seconds,
+        ) % {"seconds": seconds}
     return _("The invoice PDF could not be fetched from the platform right now. Please try again in a moment.")
+
+
+def _download_status(exc: errors.UpstreamError) -> int:
+    if isinstance(exc, downloads.DownloadRefused):
+        return 502
+    if isinstance(exc, errors.UpstreamTimeout):
+        return 504
+    return 503
+
+
+DOWNLOADS_RETRY_AFTER_SECONDS = 10
+
+
+def _downloads_busy(request: AuthenticatedRequest, invoice_id: str | None) -> HttpResponse:
+    """Every download slot of this process is taken: a clear 503 the person can retry."""
+    message = _("Too many downloads are running on this server right now. Please try again in a few seconds.")
+    if invoice_id is None:
+        response = render(request, "billing/download_failed.html", {"message": message}, status=503)
+    else:
+        response = _download_failed(request, invoice_id, message, 503)
+    response["Retry-After"] = str(DOWNLOADS_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _download_failed(request: AuthenticatedRequest, invoice_id: str, message: str, status: int) -> HttpResponse:
@@ -355,11 +403,15 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
         raise Http404("no invoices that year")
     job = request.GET.get("job", "")
     job = job if job.replace("-", "").replace("_", "").isalnum() and len(job) <= 40 else ""
+    slot = downloads.download_slot()  # one slot for the whole archive: its PDFs come one by one
+    if slot is None:
+        return _downloads_busy(request, None)
     response = StreamingHttpResponse(
-        services.invoice_archive(request, chosen, job=job or None), content_type="application/zip"
+        slot.hold(services.invoice_archive(request, chosen, job=job or None)), content_type="application/zip"
     )
     response["Content-Disposition"] = f'attachment; filename="invoices-{year}.zip"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"
     return response
 
 

@@ -44,6 +44,10 @@ def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
     settings.SCALINGO_AUTH_URL = f"{live_server.url}/sandbox/auth"
     settings.SCALINGO_API_URL = f"{live_server.url}/sandbox/api/osc-fr1"
     settings.SCALINGO_BILLING_URL = f"{live_server.url}/sandbox/billing"
+    # The file host on another origin than the API, as the platform's download.scalingo.com.
+    files_origin = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    settings.SANDBOX_FILES_URL = f"{files_origin}/sandbox/files"
+    settings.SCALINGO_DOWNLOAD_HOSTS = [files_origin]
     requestlog.clear()
     yield Upstream(url=live_server.url)
     faults.reset()

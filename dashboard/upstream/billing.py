@@ -6,18 +6,14 @@ invoice prices are integer cents, usage prices, operation amounts and the credit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import httpx
-
 from dashboard.money import Money
 
 from . import errors, parse
-from .http import Auth, Host, call, stream_get
+from .http import Auth, Host, call
 
 INVOICE_STATES = ("new", "paid", "failed")
 
@@ -433,23 +429,6 @@ def invoice_download_url(*, auth: Auth, invoice_id: str) -> str:
     if not location or not location.startswith(("https://", "http://")):
         raise errors.MalformedResponse("The platform API did not say where the invoice PDF is.")
     return location
-
-
-@contextmanager
-def invoice_pdf_stream(*, auth: Auth, url: str, chunk_size: int = 64 * 1024) -> Iterator[Iterator[bytes]]:
-    """The PDF's bytes, as an iterator of chunks, valid inside the ``with`` block. A failure while
-    reading raises an ``UpstreamError`` like any other call."""
-    with stream_get(url, auth=auth) as response:
-        yield _chunks(response, chunk_size)
-
-
-def _chunks(response: httpx.Response, chunk_size: int) -> Iterator[bytes]:
-    try:
-        yield from response.iter_bytes(chunk_size)
-    except httpx.TimeoutException as exc:
-        raise errors.UpstreamTimeout("The invoice download stopped answering.") from exc
-    except httpx.TransportError as exc:
-        raise errors.UpstreamConnectionError("The invoice download was interrupted.") from exc
 
 
 def usage_get(
