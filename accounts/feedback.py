@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboard import platform_text
 from dashboard.upstream import errors
@@ -17,6 +18,14 @@ from dashboard.upstream import errors
 def upstream_message(exc: errors.UpstreamError) -> str:
     """What a person reads when a write failed upstream; nothing here repeats a secret."""
     if isinstance(exc, errors.RateLimited):
+        if exc.retry_after_seconds:
+            return ngettext(
+                "The platform is receiving too many requests from this account. It asked to wait %(seconds)d "
+                "second: try again then.",
+                "The platform is receiving too many requests from this account. It asked to wait %(seconds)d "
+                "seconds: try again then.",
+                exc.retry_after_seconds,
+            ) % {"seconds": exc.retry_after_seconds}
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
     if isinstance(exc, errors.NotFound):
         return _("The platform no longer knows this item: it may have been removed elsewhere. Reload the page.")
@@ -32,6 +41,8 @@ def upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform could not read this request. Nothing was changed.")
     if isinstance(exc, errors.ValidationFailed):
         return platform_text.field_errors(exc.errors)
+    if isinstance(exc, errors.RequestRefused):
+        return _("The platform refused the credentials given with this change. Nothing was changed.")
     if isinstance(exc, errors.MalformedResponse):
         return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
     return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
@@ -41,7 +52,7 @@ def failure_status(request: HttpRequest, exc: errors.UpstreamError | None = None
     """htmx requests get 200 so the re-rendered form swaps in; plain requests get a truthful status."""
     if getattr(request, "htmx", False):
         return 200
-    if exc is None or isinstance(exc, errors.ValidationFailed | errors.BadRequest):
+    if exc is None or isinstance(exc, errors.ValidationFailed | errors.BadRequest | errors.RequestRefused):
         return 400
     if isinstance(exc, errors.NotFound | errors.Conflict | errors.RateLimited):
         return exc.status or 400
@@ -65,18 +76,36 @@ def add_upstream_errors(form: forms.Form, exc: errors.ValidationFailed, mapping:
 T = TypeVar("T")
 
 
+def current_password_wrong() -> str:
+    return _("The current password is not right.")
+
+
 def form_write(
-    form: forms.Form, write: Callable[[], T], *, mapping: dict[str, str] | None = None
+    form: forms.Form,
+    write: Callable[[], T],
+    *,
+    mapping: dict[str, str] | None = None,
+    credential: str | None = None,
 ) -> tuple[T | None, errors.UpstreamError | None]:
     """Send a valid form's write upstream: ``(result, None)``, or ``(None, failure)`` with a 422's
-    messages under the fields they name and any other failure above the form. A 401 propagates:
-    the session is over."""
+    messages under the fields they name and any other failure above the form.
+
+    ``credential`` names the form's current-password field: the platform refusing it (a 422 on it,
+    or a 401 while the session is still good) is said there. A 401 that ends the session propagates.
+    """
     try:
         return write(), None
     except errors.Unauthorized:
         raise
+    except errors.RequestRefused as exc:
+        form.add_error(credential, current_password_wrong() if credential else upstream_message(exc))
+        return None, exc
     except errors.ValidationFailed as exc:
-        add_upstream_errors(form, exc, mapping)
+        others = dict(exc.errors)
+        if credential and others.pop(credential, None) is not None:
+            form.add_error(credential, current_password_wrong())
+        if others:
+            add_upstream_errors(form, errors.ValidationFailed(others), mapping)
         return None, exc
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))

@@ -23,9 +23,11 @@ from accounts.forms import (
     PasswordChangeForm,
     ProfileFieldForm,
     TfaCodeForm,
+    keep_typed_passwords,
 )
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.profile_views import editing_form, inline_field
+from activity import services as activity_services
 from dashboard import concurrency
 from dashboard.upstream import errors
 from dashboard.upstream.account import TfaStatus
@@ -116,6 +118,7 @@ def render_authentication(
     status: int = 200,
 ) -> HttpResponse:
     reads = {"apps": lambda: services.owned_apps(request)}
+    reads["security"] = lambda: activity_services.security_recent(request)
     if tfa is None:
         reads["tfa"] = lambda: services.tfa_status(request)
     results = concurrency.gather(**reads)
@@ -134,6 +137,7 @@ def render_authentication(
         "password_form": password_form or PasswordChangeForm(identity=(user.username, user.email)),
         "password_notice": password_notice,
         "tfa": tfa,
+        "security_activity": activity_services.SecurityActivity.of(results["security"], user),
         "deletion": _deletion_section(
             request, user, check, form=deletion_form, confirm_form=confirm_form, error=deletion_error
         ),
@@ -178,6 +182,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
                 confirmation=form.cleaned_data["new_password_confirmation"],
             ),
             mapping=PASSWORD_FIELDS,
+            credential="current_password",
         )
         if failure is None:
             notice = success(request, _("Your password was changed. Use the new one next time you sign in."))
@@ -186,6 +191,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
             fresh = PasswordChangeForm(identity=(user.username, user.email))
             context = {"user": user, "password_form": fresh, "password_notice": notice}
             return render(request, "accounts/authentication.html#password", context)
+    keep_typed_passwords(form)
     status = failure_status(request, failure)
     if request.htmx:
         context = {"user": user, "password_form": form}
@@ -246,6 +252,9 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
             activation = services.tfa_confirm(request, code=form.cleaned_data["code"])
         except errors.Unauthorized:
             raise
+        except errors.RequestRefused as exc:
+            failure = exc
+            form.add_error("code", _("This code is not valid. Check your phone's clock, then type the current code."))
         except errors.ValidationFailed as exc:
             failure = exc
             if "attempt" in exc.errors:
@@ -288,6 +297,9 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
             services.tfa_turn_off(request, code=form.cleaned_data["code"])
         except errors.Unauthorized:
             raise
+        except errors.RequestRefused as exc:
+            failure = exc
+            form.add_error("code", _("This code is not valid. Type the current code, or an unused recovery code."))
         except errors.ValidationFailed as exc:
             failure = exc
             if "attempt" in exc.errors:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "catalog",
+    "activity",
 ]
 
 MIDDLEWARE = [
@@ -42,6 +43,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SignedInNoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UpstreamErrorMiddleware",
+    "activity.middleware.ForgetActivityOnWriteMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"

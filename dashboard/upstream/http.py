@@ -159,8 +159,11 @@ def call(
             continue
         if response.status_code == 401 and auth is not None and not reexchanged:
             reexchanged = True
-            auth.reexchange(bearer)
+            auth.reexchange(bearer)  # raises Unauthorized when the token no longer exchanges
             continue
+        if response.status_code == 401 and reexchanged and method not in ("GET", "HEAD"):
+            # A fresh bearer and still refused: the write's own credentials are wrong, not the session.
+            raise errors.RequestRefused(str(_error_body(response).get("error") or ""))
         return _reply(response)
 
 
@@ -296,7 +299,13 @@ def error_for(response: httpx.Response) -> errors.UpstreamError:
             )
         return errors.MalformedResponse("The platform API refused the data without saying why.", status=422)
     if status == 429:
-        return errors.RateLimited("Too many requests to the platform API.")
+        return errors.RateLimited("Too many requests to the platform API.", retry_after_seconds=_retry_after(response))
     if status >= 500:
         return errors.ServerError(f"The platform API failed ({status}).", status=status)
     return errors.MalformedResponse(f"Unexpected answer from the platform API ({status}).", status=status)
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    """``Retry-After`` in seconds (not documented, but a proxy or the platform may send it)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return min(int(value), 3600) if value.isdigit() else None

@@ -53,13 +53,13 @@ def tfa_validate(request: HttpRequest) -> HttpResponse:
     if not user.tfa_pending_secret:
         raise Invalid({"tfa": ["enrolment not started: POST /client/tfa first"]})
     if not auth.totp_valid(user.tfa_pending_secret, code):
-        raise Invalid({"attempt": ["is invalid"]})
+        raise auth.refuse_credential("attempt", "is invalid")
     codes, hashes = auth.recovery_codes()
     user.tfa_secret, user.tfa_pending_secret = user.tfa_pending_secret, ""
     user.tfa_enabled = True
     user.tfa_recovery_hashes = hashes
     user.save()
-    event_record(user, "tfa_enabled")
+    event_record(user, "tfa_enabled", provider="totp")
     return json_response({"tfa": {"codes": codes, "user": _tfa_json(user)}})
 
 
@@ -69,7 +69,7 @@ def tfa_disable(request: HttpRequest) -> HttpResponse:
     if not user.tfa_enabled:
         raise Invalid({"tfa": ["is not enabled"]})
     if not auth.otp_accept(user, code):
-        raise Invalid({"attempt": ["is invalid"]})
+        raise auth.refuse_credential("attempt", "is invalid")
     user.tfa_enabled = False
     user.tfa_secret = ""
     user.tfa_recovery_hashes = []

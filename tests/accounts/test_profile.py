@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.accounts.conftest import AUTH, FAILURE_TEXT, plain_status, revoke_tokens
@@ -57,6 +59,10 @@ def test_it_saves_a_username_in_place_with_htmx(signed_in, upstream):
     assert "ordinary-renamed" in html
     assert "Username saved." in html
     assert 'name="username"' not in html
+    # The header's name is swapped too, out of band.
+    assert re.search(
+        r'<span class="who" id="signed-in-as" hx-swap-oob="true">.*<strong>ordinary-renamed</strong>', html
+    )
     assert len(upstream.calls(route="/v1/users/account", method="PUT")) == 1
     # The layout and later pages see the new name at once (session identity and cache updated).
     assert "ordinary-renamed" in signed_in.get("/profile/").content.decode()
