@@ -1,0 +1,120 @@
+"""Every page with figures at 375 px, in both languages and both themes: each amount lies inside
+the screen on one line and nothing clips it or hides it behind a horizontal scroll; axe finds
+nothing; a screenshot of each phone layout is kept as a test artifact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
+PHONE = 375
+
+# Each text node that shows an amount (a currency sign next to a digit), wherever it is on the
+# page: its box must lie inside 0–375 px, on one line, and no ancestor that can scroll or clip
+# may be wider inside than outside (no amount behind a horizontal scroll).
+FIGURE_PROBLEMS = r"""
+(width) => {
+  const problems = [];
+  const amount = /(€\s?[-−]?\d|\d[\d\s.,\u202f\u00a0]*\s?€)/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  const clipping = new Set();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    if (!amount.test(text)) continue;
+    const element = node.parentElement;
+    if (element.closest("title, option, script, .visually-hidden, details:not([open]) > :not(summary)")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not rendered
+    seen += 1;
+    const where = `"${text.slice(0, 60)}" (${element.tagName.toLowerCase()}${element.className ? "." + element.className : ""})`;
+    if (box.left < -0.5 || box.right > width + 0.5) problems.push(`${where} at ${Math.round(box.left)}–${Math.round(box.right)} px`);
+    const match = text.match(amount);
+    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    if (element.closest("svg") === null && text.length < 24 && lines.size > 1) problems.push(`${where} breaks over ${lines.size} lines`);
+    for (let up = element; up && up !== document.documentElement; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflowX !== "visible" && up.scrollWidth > up.clientWidth + 1) clipping.add(up);
+      if (style.overflowX !== "visible") {
+        const outer = up.getBoundingClientRect();
+        if (box.left < outer.left - 0.5 || box.right > outer.right + 0.5) problems.push(`${where} clipped by ${up.tagName.toLowerCase()}.${up.className}`);
+      }
+    }
+  }
+  for (const up of clipping) {
+    if (up.closest(".sidebar")) continue;
+    problems.push(`${up.tagName.toLowerCase()}.${up.className} scrolls sideways (${up.scrollWidth} > ${up.clientWidth} px)`);
+  }
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) problems.push(`table-wrap of table.${wrap.querySelector("table")?.className} scrolls sideways (${wrap.scrollWidth} > ${wrap.clientWidth} px)`);
+  }
+  if (document.documentElement.scrollWidth > width) problems.push(`page is ${document.documentElement.scrollWidth} px wide`);
+  return {seen, problems};
+}
+"""
+
+PAGES = [
+    ("overview", "/", True),
+    ("invoices", "/invoices/", True),
+    ("invoice-detail", None, True),
+    ("billing", "/billing/", True),
+    ("usage", "/usage/", True),
+    ("reports", "/invoices/reports/", True),
+    ("catalog", "/catalog/", True),
+    ("estimator", "/catalog/estimate/?size-M=2&size-XL=12&addon-postgresql-starter-512=1", True),
+    ("tokens", "/api-tokens/", False),
+    ("ssh-keys", "/ssh-keys/", False),
+]
+
+
+def _phone_page(browser, upstream, *, language: str, theme: str, account: str = "teamadmin"):
+    from tests.helpers import demo
+
+    host = upstream.url.split("//", 1)[1].split(":")[0]
+    context = browser.new_context(viewport={"width": PHONE, "height": 800})
+    page = context.new_page()
+    page.goto(f"{upstream.url}/signin/?method=token")
+    page.locator("input[name=api_token]").fill(demo(account).api_token)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{upstream.url}/")
+    # After the sign-in, which applies the account's own stored preferences.
+    context.add_cookies(
+        [
+            {"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"},
+            {"name": "dashboard_language", "value": language, "domain": host, "path": "/"},
+        ]
+    )
+    return context, page
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_figure_is_on_a_375px_screen(upstream, browser, language, theme):
+    context, page = _phone_page(browser, upstream, language=language, theme=theme)
+    page.goto(f"{upstream.url}/invoices/")
+    detail_path = page.locator("#invoice-results tbody a[href*='/invoices/']").first.get_attribute("href")
+    problems: list[str] = []
+    for slug, path, has_amounts in PAGES:
+        response = page.goto(f"{upstream.url}{path or detail_path}")
+        page.wait_for_load_state("networkidle")
+        assert response is not None and response.status == 200, slug
+        result = page.evaluate(FIGURE_PROBLEMS, PHONE)
+        if has_amounts and result["seen"] == 0:
+            problems.append(f"{slug}: no amount found on the page")
+        problems += [f"{slug}: {problem}" for problem in result["problems"]]
+        axe = Axe().run(page)
+        if axe.violations_count:
+            problems.append(f"{slug}: {axe.generate_report()}")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"phone-{slug}-{language}-{theme}.png"), full_page=True)
+    context.close()
+    assert problems == [], "\n".join(problems)
