@@ -118,3 +118,31 @@ def test_every_figure_is_on_a_375px_screen(upstream, browser, language, theme):
         page.screenshot(path=str(ARTIFACTS / f"phone-{slug}-{language}-{theme}.png"), full_page=True)
     context.close()
     assert problems == [], "\n".join(problems)
+
+
+CHART_LABELS = r"""
+() => [...document.querySelectorAll("#spend svg text")]
+  .filter((text) => getComputedStyle(text).display !== "none")
+  .map((text) => {
+    const box = text.getBoundingClientRect();
+    return {text: text.textContent.trim(), left: box.left, right: box.right, top: box.top, height: box.height,
+            month: !text.classList.contains("chart-tick")};
+  })
+"""
+
+
+@pytest.mark.parametrize("months", [12, 24, 36])
+def test_the_spend_chart_labels_are_legible_on_a_phone(upstream, browser, months):
+    context, page = _phone_page(browser, upstream, language="fr", theme="light")
+    page.goto(f"{upstream.url}/invoices/reports/?months={months}")
+    labels = page.evaluate(CHART_LABELS)
+    month_labels = [label for label in labels if label["month"]]
+    assert 3 <= len(month_labels) <= 7, month_labels
+    assert len(labels) - len(month_labels) == 4  # the amount ticks above zero
+    for label in labels:
+        # A 12 px font draws a box about 14 px tall; the old scaled-down drawing gave about 5 px.
+        assert label["height"] >= 11, label
+        assert 0 <= label["left"] and label["right"] <= PHONE, label
+    for before, after in zip(month_labels, month_labels[1:], strict=False):
+        assert before["right"] + 4 <= after["left"], (before, after)
+    context.close()
