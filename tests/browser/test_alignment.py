@@ -4,9 +4,14 @@ group shows a disclosure marker."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
 
 TOPS = "(selectors) => selectors.map((s) => Math.round(document.querySelector(s).getBoundingClientRect().top))"
 MIDDLES = """(selectors) => selectors.map((s) => {
@@ -105,4 +110,24 @@ def test_a_collapsed_addon_group_shows_a_disclosure_marker(upstream, browser):
     page.wait_for_timeout(400)  # the marker turns in 0.15 s
     opened = summary.evaluate("(s) => getComputedStyle(s, '::before').transform")
     assert opened != marker[2]
+    context.close()
+
+
+def test_the_french_estimate_shows_its_subtotals_and_its_total_at_1280(upstream, browser):
+    context, page = _desktop(browser, upstream, account=None)
+    host = upstream.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies([{"name": "dashboard_language", "value": "fr", "domain": host, "path": "/"}])
+    page.goto(f"{upstream.url}/catalog/estimate/?size-M=2&size-XL=12&addon-postgresql-starter-512=1")
+    wrap = page.locator("#estimate .table-wrap")
+    assert wrap.evaluate("(w) => w.scrollWidth <= w.clientWidth")
+    panel = page.locator(".estimate-panel").bounding_box()
+    total = page.locator("#estimate-total")
+    assert total.inner_text() == "727,20\u00a0€"
+    box = total.bounding_box()
+    assert total.is_visible() and panel["x"] <= box["x"] and box["x"] + box["width"] <= panel["x"] + panel["width"]
+    for subtotal in page.locator("#estimate tbody td.cell-figure").all():
+        sub = subtotal.bounding_box()
+        assert sub["x"] + sub["width"] <= panel["x"] + panel["width"], subtotal.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "estimator-fr-light-desktop-estimate.png"))
     context.close()
