@@ -160,6 +160,7 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
         context["page"] = shown
         context["failed"], context["new"] = services.invoices_needing_action(every)
         context["has_invoices"] = bool(every)
+        context["show_per_page"] = len(every) > min(services.PER_PAGE_CHOICES)
         if shown.pagination.previous_page:
             context["previous_query"] = _filter_query(request, page=shown.pagination.previous_page)
         if shown.pagination.next_page:
