@@ -73,7 +73,8 @@ def test_invoice_rows_put_text_and_buttons_on_one_baseline(upstream, browser):
           const textBottom = (element) => {
             const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
             while (walker.nextNode()) {
-              if (walker.currentNode.textContent.trim() && !walker.currentNode.parentElement.closest(".visually-hidden")) {
+              const node = walker.currentNode;
+              if (node.textContent.trim() && !node.parentElement.closest(".visually-hidden")) {
                 const range = document.createRange();
                 range.selectNodeContents(walker.currentNode);
                 const box = range.getBoundingClientRect();
