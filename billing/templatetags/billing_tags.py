@@ -6,11 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
-
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from dashboard.money import babel_locale, format_number, format_percent, permille_to_percent
 
