@@ -132,3 +132,18 @@ def test_the_french_estimate_shows_its_subtotals_and_its_total_at_1280(upstream,
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "estimator-fr-light-desktop-estimate.png"))
     context.close()
+
+
+def test_the_invoice_filters_do_not_overlap(upstream, browser):
+    context, page = _desktop(browser, upstream)
+    page.goto(f"{upstream.url}/invoices/")
+    boxes = page.evaluate(
+        """(names) => names.map((n) => {
+          const box = document.querySelector('#id_' + n).getBoundingClientRect();
+          return [box.left, box.right];
+        })""",
+        ["state", "month_from", "month_to", "per_page"],
+    )
+    for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+        assert right + 8 <= left, boxes
+    context.close()
