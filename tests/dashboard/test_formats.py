@@ -70,3 +70,12 @@ def test_the_overview_puts_a_space_before_a_french_colon(signed_in_as):
     body = client.get("/").content.decode()
     apps = re.findall(r"<li>([^<]+)</li>", body[body.index('id="overview-usage"') :])
     assert apps and all(re.fullmatch(r"[\w-]+ : [\d\s\u202f\u00a0,]+\u00a0€", app) for app in apps), apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_french_sentence_that_starts_with_a_month_starts_with_a_capital(signed_in_as):
+    client = signed_in_as("teamadmin")
+    client.cookies["dashboard_language"] = "fr"
+    body = client.get("/invoices/reports/").content.decode()
+    sentence = re.search(r"<p>([^<]*) comparé à ", body)
+    assert sentence and sentence.group(1)[0].isupper(), sentence
