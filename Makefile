@@ -8,21 +8,45 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install install-test system-test-deps messages demo serve test lint typecheck pytest bench clean
+.PHONY: install install-runtime install-sandbox locks system-test-deps messages demo serve upstream-check test lint typecheck pytest bench clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Three pinned locks (README "Dependencies"), each installed by the commands that need it:
+# runtime (`make serve`, production), runtime + sandbox (`make demo`), runtime + sandbox + dev (`make test`).
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.lock
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed messages
+$(VENV)/.installed-sandbox: requirements-sandbox.lock | $(PY)
+	$(VENV)/bin/pip install --quiet -r requirements-sandbox.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(PY)
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install-runtime: $(VENV)/.installed-runtime messages
+install-sandbox: $(VENV)/.installed-sandbox messages
+install: $(VENV)/.installed-dev messages
+
+# Re-pins the three locks from pyproject.toml (keeping today's versions where they still fit). The
+# runtime and sandbox locks are constrained by the dev lock, so one package has one version everywhere.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet \
+	--custom-compile-command "make locks"
+locks: | $(PY)
+	$(VENV)/bin/pip install --quiet uv
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
+	$(UV_COMPILE) -c requirements-dev.lock -o requirements.txt
+	$(UV_COMPILE) --extra sandbox -c requirements-dev.lock -o requirements-sandbox.lock
+	sed -i '/^    #   -c requirements-dev.lock$$/d' requirements.txt requirements-sandbox.lock
+	@! grep -nE '://|^--|^-[ifc] ' requirements.txt requirements-sandbox.lock requirements-dev.lock
 
 # French translations: compiled from the committed .po files, without needing GNU gettext.
-messages: $(VENV)/.installed
-	@for po in $$(find . -path ./$(VENV) -prune -o -name django.po -print); do \
-		$(VENV)/bin/pybabel -q compile --use-fuzzy -i $$po -o $${po%.po}.mo -D django >/dev/null || exit 1; \
-	done
+messages: $(VENV)/.installed-runtime
+	@PATH="$(abspath $(VENV))/bin:$$PATH" bin/post_compile
 
 # What the browser, proxy and scale-out tests need from Debian. Needs root (CI runs as root).
 system-test-deps:
@@ -35,20 +59,26 @@ system-test-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing chromium-driver >/dev/null; \
 	fi
 
-demo: install
+demo: install-sandbox
 	@mkdir -p $(VAR_DIR)
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py migrate --noinput -v0
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py sandbox_seed
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.development DATABASE_PATH=$(VAR_DIR)/dashboard.sqlite3 $(PY) manage.py migrate --noinput -v0
 	@PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) -m dashboard.demo
 
-serve: install
+serve: install-runtime
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py check --deploy --fail-level WARNING
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py collectstatic --noinput -v0
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=dashboard.settings.production $(VENV)/bin/gunicorn dashboard.wsgi \
 		--bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-4} \
 		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Before going live: read everything the dashboard reads with SCALINGO_API_TOKEN, print what did
+# not parse, exit non-zero on a mismatch. Never writes. Uses the production settings unless
+# DJANGO_SETTINGS_MODULE says otherwise (dashboard.settings.development against `make demo`).
+upstream-check: install-runtime
+	@DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-dashboard.settings.production} $(PY) manage.py upstream_check
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -30,6 +30,8 @@ def upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform could not read this request. Nothing was changed.")
     if isinstance(exc, errors.ValidationFailed):
         return _("The platform refused this change: %(reasons)s") % {"reasons": exc.message}
+    if isinstance(exc, errors.MalformedResponse):
+        return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
     return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
 
 

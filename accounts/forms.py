@@ -250,13 +250,52 @@ class AccountDeletionForm(forms.Form):
         max_length=100,
         widget=_text_input(autocomplete="off", autocapitalize="none"),
     )
+    # Shown only when a region's apps could not be read: the person may go on after saying so.
+    unchecked_regions_ok = forms.BooleanField(required=False)
 
-    def __init__(self, *args: object, username: str, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, username: str, unchecked_regions: list[str] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.username = username
+        self.unchecked_regions = unchecked_regions or []
+        if self.unchecked_regions:
+            self.fields["unchecked_regions_ok"].label = _(
+                "I have checked myself: my account owns no app in %(regions)s."
+            ) % {"regions": ", ".join(self.unchecked_regions)}
+        else:
+            del self.fields["unchecked_regions_ok"]
 
     def clean_confirm_username(self) -> str:
         value: str = self.cleaned_data["confirm_username"].strip()
         if value != self.username:
             raise forms.ValidationError(_("This is not your username. Type it exactly as shown above."))
+        return value
+
+    def clean_unchecked_regions_ok(self) -> bool:
+        value = bool(self.cleaned_data.get("unchecked_regions_ok"))
+        if self.unchecked_regions and not value:
+            raise forms.ValidationError(
+                _("Check again, or confirm that your account owns no app in %(regions)s.")
+                % {"regions": ", ".join(self.unchecked_regions)}
+            )
+        return value
+
+
+class DeletionConfirmForm(forms.Form):
+    """The token the platform emailed; ``deletion`` is the id of the request (from the session or
+    from the email's link)."""
+
+    deletion = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    token = forms.CharField(
+        label=_("Token from the email"),
+        max_length=500,
+        widget=_text_input(autocomplete="off", autocapitalize="none"),
+        help_text=_("Copy it from the confirmation email the platform sent you, or follow the email's link."),
+    )
+
+    def clean_token(self) -> str:
+        value: str = self.cleaned_data["token"].strip()
+        if not value or any(ch.isspace() for ch in value):
+            raise forms.ValidationError(_("Paste the token exactly as it is in the email, without spaces."))
         return value

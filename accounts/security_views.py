@@ -12,12 +12,18 @@ from django.urls import reverse
 from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services
 from accounts.feedback import failure_status, form_write, success, upstream_message
-from accounts.forms import AccountDeletionForm, PasswordChangeForm, ProfileFieldForm, TfaCodeForm
+from accounts.forms import (
+    AccountDeletionForm,
+    DeletionConfirmForm,
+    PasswordChangeForm,
+    ProfileFieldForm,
+    TfaCodeForm,
+)
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.profile_views import editing_form, inline_field
 from dashboard import concurrency
@@ -65,6 +71,32 @@ class DeletionSection:
     check: services.OwnedApps | None
     form: AccountDeletionForm
     error: str | None = None
+    # Once the platform emailed its confirmation: the form that takes the token.
+    confirm_form: DeletionConfirmForm | None = None
+    # The platform's answer did not say which deletion request it made: only the email's link does.
+    awaiting_link: bool = False
+
+
+def _deletion_section(
+    request: HttpRequest,
+    user: User,
+    check: services.OwnedApps | None,
+    *,
+    form: AccountDeletionForm | None = None,
+    confirm_form: DeletionConfirmForm | None = None,
+    error: str | None = None,
+) -> DeletionSection:
+    pending = services.account_deletion_pending(request)
+    if confirm_form is None and pending is not None and pending.get("id"):
+        confirm_form = DeletionConfirmForm(initial={"deletion": pending["id"]})
+    unchecked = check.failed_regions if check is not None and check.confirmable else []
+    return DeletionSection(
+        check=check,
+        form=form or AccountDeletionForm(username=user.username, unchecked_regions=unchecked),
+        error=error,
+        confirm_form=confirm_form,
+        awaiting_link=confirm_form is None and pending is not None,
+    )
 
 
 def _tfa_form(*, allow_recovery: bool = False, data: object = None) -> TfaCodeForm:
@@ -80,6 +112,7 @@ def render_authentication(
     tfa: TfaSection | None = None,
     deletion_form: AccountDeletionForm | None = None,
     deletion_error: str | None = None,
+    confirm_form: DeletionConfirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     reads = {"apps": lambda: services.owned_apps(request)}
@@ -101,10 +134,8 @@ def render_authentication(
         "password_form": password_form or PasswordChangeForm(identity=(user.username, user.email)),
         "password_notice": password_notice,
         "tfa": tfa,
-        "deletion": DeletionSection(
-            check=check,
-            form=deletion_form or AccountDeletionForm(username=user.username),
-            error=deletion_error,
+        "deletion": _deletion_section(
+            request, user, check, form=deletion_form, confirm_form=confirm_form, error=deletion_error
         ),
     }
     return render(request, "accounts/authentication.html", context, status=status)
@@ -280,38 +311,111 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @signin_required
 def account_delete(request: AuthenticatedRequest) -> HttpResponse:
-    """Checks owned apps again on the server (the page may be stale), then deletes and says goodbye."""
+    """Checks owned apps again on the server (the page may be stale), then asks the platform to
+    delete the account: it emails a confirmation token (or, without that flow, deletes at once)."""
     user: User = services.current_user_future(request).result()
-    form = AccountDeletionForm(request.POST, username=user.username)
+    check = services.owned_apps(request, user=user, fresh=True)
+    unchecked = check.failed_regions if check.confirmable else []
+    form = AccountDeletionForm(request.POST, username=user.username, unchecked_regions=unchecked)
     error: str | None = None
     status = 200
-    check: services.OwnedApps | None = None
-    if form.is_valid():
-        check = services.owned_apps(request, user=user, fresh=True)
-        if not check.complete:
-            error = _("Deletion is not possible right now: the apps of every region could not be checked.")
-            status = 503
-        elif check.apps:
-            error = _("Your account still owns apps. Delete them or transfer them first.")
-            status = 409
-        else:
-            try:
-                services.account_delete(request)
-            except errors.Unauthorized:
-                raise
-            except errors.UpstreamError as exc:
-                error = upstream_message(exc)
-                status = failure_status(request, exc)
-            else:
-                goodbye = reverse("accounts:goodbye")
-                return HttpResponseClientRedirect(goodbye) if request.htmx else HttpResponseRedirect(goodbye)
-    else:
+    if not form.is_valid():
         status = 400
+    elif check.error is not None:
+        error = _("Deletion is not possible right now: the list of regions could not be read. Check again.")
+        status = 503
+    elif check.apps:
+        error = _("Your account still owns apps. Delete them or transfer them first.")
+        status = 409
+    else:
+        try:
+            emailed = services.account_deletion_start(request, check=check)
+        except errors.Unauthorized:
+            raise
+        except services.DeletionNeedsEveryRegion:
+            error = _(
+                "The platform can only delete the account at once, together with any app it owns, so every "
+                "region must be checked first. Check again when %(regions)s answers."
+            ) % {"regions": ", ".join(check.failed_regions)}
+            status = 503
+        except errors.UpstreamError as exc:
+            error = upstream_message(exc)
+            status = failure_status(request, exc)
+        else:
+            if not emailed:
+                return _goodbye(request)
+            url = reverse("accounts:authentication") + "#deletion"
+            if not request.htmx:
+                return HttpResponseRedirect(url)
+            form = AccountDeletionForm(username=user.username, unchecked_regions=unchecked)
+    return _deletion_response(request, user, check, form=form, error=error, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@signin_required
+def account_deletion_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """The token from the platform's email: pasted into the form, or brought by the email's link
+    (``?deletion=<id>&token=<token>``, which only fills the form: a GET never deletes)."""
+    user: User = services.current_user_future(request).result()
+    if request.method == "GET":
+        form = DeletionConfirmForm(
+            initial={"deletion": request.GET.get("deletion", ""), "token": request.GET.get("token", "")}
+        )
+        return render_authentication(request, confirm_form=form)
+    form = DeletionConfirmForm(request.POST)
+    error: str | None = None
+    status = 400
+    if form.is_valid():
+        try:
+            services.account_deletion_confirm(
+                request, deletion_id=form.cleaned_data["deletion"], token=form.cleaned_data["token"]
+            )
+        except errors.Unauthorized:
+            raise
+        except errors.ValidationFailed:
+            form.add_error("token", _("This token is not the one in the email. Copy it again from the latest email."))
+        except errors.NotFound:
+            error = _("The platform no longer knows this deletion request. Start again to get a new email.")
+            services.account_deletion_cancel(request)
+            status = 404
+        except errors.UpstreamError as exc:
+            error = upstream_message(exc)
+            status = failure_status(request, exc)
+        else:
+            return _goodbye(request)
+    check = services.owned_apps(request, user=user)
+    return _deletion_response(request, user, check, confirm_form=form, error=error, status=status)
+
+
+@require_POST
+@signin_required
+def account_deletion_cancel(request: AuthenticatedRequest) -> HttpResponse:
+    services.account_deletion_cancel(request)
+    url = reverse("accounts:authentication") + "#deletion"
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+def _goodbye(request: HttpRequest) -> HttpResponse:
+    goodbye = reverse("accounts:goodbye")
+    return HttpResponseClientRedirect(goodbye) if getattr(request, "htmx", False) else HttpResponseRedirect(goodbye)
+
+
+def _deletion_response(
+    request: AuthenticatedRequest,
+    user: User,
+    check: services.OwnedApps,
+    *,
+    form: AccountDeletionForm | None = None,
+    confirm_form: DeletionConfirmForm | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     if request.htmx:
-        check = check or services.owned_apps(request, user=user)
-        deletion = DeletionSection(check=check, form=form, error=error)
+        deletion = _deletion_section(request, user, check, form=form, confirm_form=confirm_form, error=error)
         return render(request, "accounts/authentication.html#deletion", {"user": user, "deletion": deletion})
-    return render_authentication(request, deletion_form=form, deletion_error=error, status=status)
+    return render_authentication(
+        request, deletion_form=form, confirm_form=confirm_form, deletion_error=error, status=status
+    )
 
 
 @require_GET

@@ -367,6 +367,25 @@ class OwnedApps:
     def deletable(self) -> bool:
         return self.complete and not self.apps
 
+    @property
+    def confirmable(self) -> bool:
+        """No owned app where the apps could be read; regions that could not be read are named, and
+        the person may go on after confirming them (a region down must not block deletion for ever)."""
+        return self.error is None and not self.apps
+
+    @property
+    def region_names(self) -> list[str]:
+        """What a person reads: display names, never the region objects (their API addresses)."""
+        return [region.display_name for region in self.regions]
+
+    def region_name(self, name: str) -> str:
+        return next((r.display_name for r in self.regions if r.name == name), name)
+
+    @property
+    def owned(self) -> list[tuple[account.App, str]]:
+        """Each owned app with the display name of its region."""
+        return [(app, self.region_name(app.region)) for app in self.apps]
+
 
 def _owned_by(app: account.App, user: User) -> bool:
     # Apps carry a 24-hex owner id while users have us-… ids (§8.9): fall back on name and email.
@@ -419,8 +438,52 @@ def owned_apps(request: HttpRequest, *, user: User | None = None, fresh: bool = 
     return OwnedApps(apps=sorted(apps, key=lambda a: (a.region, a.name)), regions=regions, failed_regions=failed)
 
 
+DELETION_PENDING = "account_deletion"
+
+
+class DeletionNeedsEveryRegion(Exception):
+    """The platform offers only the immediate ``DELETE /users``, which also deletes owned apps: it is
+    used only when every region confirmed that the account owns none."""
+
+
+def account_deletion_start(request: HttpRequest, *, check: OwnedApps) -> bool:
+    """Ask the platform to delete the account as its own client does: it emails a confirmation
+    token. Returns True when an email was sent (the session remembers the request), False when the
+    platform has no such flow (404) and the account was deleted at once with ``DELETE /users``."""
+    current = _account(request)
+    try:
+        started = users.user_deletion_request(auth=_auth(request))
+    except errors.NotFound:
+        if not check.deletable:
+            raise DeletionNeedsEveryRegion from None
+        account_delete(request)
+        return False
+    request.session[DELETION_PENDING] = {"id": started.id}
+    logger.info("account deletion requested", extra={"action": "account-delete-request", "user_id": current.user_id})
+    return True
+
+
+def account_deletion_pending(request: HttpRequest) -> dict[str, str | None] | None:
+    pending = request.session.get(DELETION_PENDING)
+    return pending if isinstance(pending, dict) else None
+
+
+def account_deletion_cancel(request: HttpRequest) -> None:
+    request.session.pop(DELETION_PENDING, None)
+
+
+def account_deletion_confirm(request: HttpRequest, *, deletion_id: str, token: str) -> None:
+    """``POST /users/delete/:id/confirm`` with the emailed token, then the session ends."""
+    current = _account(request)
+    users.user_deletion_confirm(auth=_auth(request), deletion_id=deletion_id, token=token)
+    forget_user_cache(current.user_id)
+    logger.info("account deleted", extra={"action": "account-delete", "user_id": current.user_id})
+    request.session.flush()
+
+
 def account_delete(request: HttpRequest) -> None:
-    """``DELETE REGIONAL /users``, then the session ends. The caller has checked owned apps."""
+    """``DELETE REGIONAL /users`` (the documented call, only when the confirmation flow is not
+    offered), then the session ends. The caller has checked owned apps in every region."""
     current = _account(request)
     users.user_delete(auth=_auth(request))
     forget_user_cache(current.user_id)

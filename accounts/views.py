@@ -64,6 +64,9 @@ def _refused_by_throttle(request: HttpRequest, identity: str, form: forms.Form) 
 def _upstream_message(exc: errors.UpstreamError) -> str:
     if isinstance(exc, errors.RateLimited):
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
+    if isinstance(exc, errors.MalformedResponse):
+        # It did answer: "cannot be reached" would send the person to check their network.
+        return _("The platform sent an answer we could not read, so you are not signed in. Please try again later.")
     return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
 
 

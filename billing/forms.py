@@ -5,9 +5,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from billing.services import PER_PAGE_CHOICES, InvoiceFilter
+from dashboard import countries
 from dashboard.upstream.billing import INVOICE_STATES
 
 MAX_RANGE_DAYS = 366
@@ -23,7 +25,7 @@ class BillingProfileForm(forms.Form):
     address_zip = forms.CharField(label=_("Postal code"), max_length=20)
     address_city = forms.CharField(label=_("City"), max_length=100)
     address_state = forms.CharField(label=_("State or region"), max_length=100, required=False)
-    address_country = forms.CharField(label=_("Country"), max_length=100)
+    address_country = forms.ChoiceField(label=_("Country"))
     vat_number = forms.CharField(
         label=_("VAT number"),
         max_length=30,
@@ -40,6 +42,7 @@ class BillingProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._country_choices()
         autocomplete = {
             "name": "name",
             "company": "organization",
@@ -49,13 +52,49 @@ class BillingProfileForm(forms.Form):
             "address_zip": "postal-code",
             "address_city": "address-level2",
             "address_state": "address-level1",
-            "address_country": "country-name",
+            "address_country": "country",
         }
         for name, field in self.fields.items():
             if name in autocomplete:
                 field.widget.attrs["autocomplete"] = autocomplete[name]
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def _country_choices(self) -> None:
+        """ISO codes named in the active language. A stored name (``France``) selects its code; a
+        value we cannot place stays selectable as it came, so saving never loses it."""
+        stored = str(self.initial.get("address_country") or "")
+        if stored:
+            self.initial["address_country"] = countries.code_of(stored) or stored
+        options: list[tuple[str, str]] = [("", str(_("Choose a country")))]
+        options += countries.choices(get_language() or "en")
+        kept = str(self.initial.get("address_country") or "")
+        if kept and kept not in dict(options):
+            options.append((kept, kept))
+        field = self.fields["address_country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = options
+
+    def clean_vat_number(self) -> str:
+        return countries.vat_normalized(self.cleaned_data.get("vat_number") or "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        country, vat = cleaned.get("address_country"), cleaned.get("vat_number")
+        problem = countries.vat_problem(vat or "", country) if country and vat else None
+        if problem is not None and country:
+            names = {
+                "country": countries.name_of(country, get_language() or "en"),
+                "prefix": countries.vat_prefix(country),
+            }
+            if problem == "prefix":
+                message = _("A VAT number from %(country)s starts with %(prefix)s.") % names
+            else:
+                message = (
+                    _("This is not the format of a VAT number from %(country)s: check what follows %(prefix)s.") % names
+                )
+            self.add_error("vat_number", message)
+        return cleaned
 
     def add_upstream_errors(self, upstream_errors: dict[str, list[str]]) -> None:
         """The platform's 422 messages, under their field when it is one of ours."""

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts import session as account_session
 from dashboard import concurrency
 from dashboard.money import Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
@@ -50,12 +51,17 @@ CACHE_NAMES = ("profile", "invoices", "regions")
 # Per-user cache -------------------------------------------------------------------------------
 
 
-def _auth(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+def _auth(request: HttpRequest) -> account_session.SessionAuth:
+    # From the session, not from attributes ``signin_required`` sets: pages open to everyone (the
+    # catalog) show the account banner too, and it reads the invoices through here.
+    return account_session.SessionAuth(request.session)
 
 
 def _user_id(request: HttpRequest) -> str:
-    return request.account.user_id  # type: ignore[attr-defined,no-any-return]
+    current = account_session.account(request.session)
+    if current is None:
+        raise errors.Unauthorized("Not signed in.")
+    return current.user_id
 
 
 def _key(request: HttpRequest, name: str) -> str:

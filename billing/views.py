@@ -101,7 +101,7 @@ def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "GET":
         initial = profile.editable_values() if profile else {}
         return render(request, template, {"form": BillingProfileForm(initial=initial), "profile": profile})
-    form = BillingProfileForm(request.POST)
+    form = BillingProfileForm(request.POST, initial=profile.editable_values() if profile else {})
     if form.is_valid():
         try:
             services.billing_profile_save(request, profile=profile, fields=form.cleaned_data)
@@ -123,6 +123,8 @@ def _upstream_message(exc: errors.UpstreamError) -> str:
         return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
     if isinstance(exc, errors.Conflict | errors.BadRequest | errors.Forbidden):
         return _("The platform refused the change. Nothing was saved.")
+    if isinstance(exc, errors.MalformedResponse):
+        return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
     return _("The platform API cannot be reached right now. Nothing was saved; please try again in a moment.")
 
 

@@ -190,8 +190,8 @@ def selected_tab(tabs: list[CategoryTab], wanted: str) -> CategoryTab | None:
 @dataclass(frozen=True)
 class ReferralPage:
     url: str | None
-    clicks: int
-    signups: int
+    clicks: int | None
+    signups: int | None
     amount_earned: Money
     mailto: str | None
 

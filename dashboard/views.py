@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -30,18 +32,38 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def cache_answers() -> bool | None:
+    """Whether the shared cache (Redis) answers; None when the cache is this process's own memory."""
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return None
+    try:
+        cache.set("readyz:ping", "pong", 10)
+        return bool(cache.get("readyz:ping") == "pong")
+    except Exception as exc:  # any failure of the cache client means "not ready", never a 500
+        logger.warning("readiness: the cache does not answer", extra={"error": type(exc).__name__})
+        return False
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready when the upstream answers: the public catalog on REGIONAL, and AUTH (a 401 is an answer)."""
-    cached = cache.get("readyz")
-    if cached is None:
+    """Ready when the upstream answers (the public catalog on REGIONAL, and AUTH: a 401 is an answer)
+    and, when one is configured, the shared cache that holds sessions."""
+    checks: dict[str, bool] = {}
+    cache_ok = cache_answers()
+    upstream = cache.get("readyz") if cache_ok else None
+    if upstream is None:
         # Both hosts side by side, so a down upstream costs one timeout, not two.
         answers = gather(**{name: (lambda name=name: health.host_answers(name)) for name in health.PROBES})
-        checks = {name: answer is True for name, answer in answers.items()}
-        cached = {"status": "ok" if all(checks.values()) else "unavailable", "checks": checks}
-        cache.set("readyz", cached, 5)
-    return JsonResponse(cached, status=200 if cached["status"] == "ok" else 503)
+        upstream = {name: answer is True for name, answer in answers.items()}
+        if cache_ok is not False:
+            with contextlib.suppress(Exception):  # the cache may fail between the ping and this write
+                cache.set("readyz", upstream, 5)
+    checks.update(upstream)
+    if cache_ok is not None:
+        checks["cache"] = cache_ok
+    ready = all(checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 @require_POST

@@ -37,7 +37,15 @@ def _from_settings() -> set[str]:
     return {str(item).strip() for item in items if str(item).strip()}
 
 
+def _register_all() -> None:
+    """Behaviours register when the module that imitates them is imported; the URLs import them all
+    (a test may switch one on before any request has loaded the views)."""
+    import sandbox.urls  # noqa: F401
+
+
 def active(name: str) -> bool:
+    if name not in KNOWN:
+        _register_all()
     if name not in KNOWN:
         raise KeyError(f"unknown sandbox behaviour {name!r}; known: {sorted(KNOWN)}")
     with _lock:
@@ -47,6 +55,8 @@ def active(name: str) -> bool:
 
 
 def enable(*names: str) -> None:
+    if any(n not in KNOWN for n in names):
+        _register_all()
     unknown = [n for n in names if n not in KNOWN]
     if unknown:
         raise KeyError(f"unknown sandbox behaviour(s) {unknown}; known: {sorted(KNOWN)}")

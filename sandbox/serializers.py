@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from django.http import HttpRequest
 from django.urls import reverse
 
+from sandbox import behaviours
 from sandbox.models import (
     ApiToken,
     App,
@@ -51,7 +53,28 @@ def euros(value: Decimal | int) -> float:
     return float(Decimal(value))
 
 
+ODD_USER_FIELDS = behaviours.register(
+    "user-odd-types",
+    "The user carries odd types in fields nobody needs to sign in: referral_clicks a non-numeric "
+    "string, flags a string, limits a list, created_at null, free_trial_started_at unreadable.",
+)
+_ODD_USER_VALUES = {
+    "referral_clicks": "a lot",
+    "flags": "beta-tester",
+    "limits": ["free_trial_apps", "10"],
+    "created_at": None,
+    "free_trial_started_at": "last spring",
+}
+
+
 def user_json(user: User) -> dict[str, Any]:
+    data = _user_json(user)
+    if behaviours.active(ODD_USER_FIELDS):
+        data.update(_ODD_USER_VALUES)
+    return data
+
+
+def _user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
         "uuid": user.id,
@@ -143,6 +166,25 @@ def stripe_json(stripe: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: stripe.get(key) for key in keys}
 
 
+COUNTRY_NAME = behaviours.register(
+    "billing-country-name",
+    "The billing profile's address_country comes back as an English name (France), as the "
+    "documentation's example shows, instead of the ISO code (FR) the official client sends.",
+)
+
+
+def _country(stored: str) -> str:
+    """The ISO code the platform keeps (the seed and older writes may hold a name), or, with the
+    variant on, its English name."""
+    names = {code: name for code, name in Locale("en").territories.items() if len(code) == 2}
+    code = (
+        stored.upper()
+        if stored.upper() in names
+        else next((c for c, name in names.items() if name.casefold() == stored.strip().casefold()), stored)
+    )
+    return names.get(code, code) if behaviours.active(COUNTRY_NAME) else code
+
+
 def profile_json(profile: BillingProfile) -> dict[str, Any]:
     return {
         "id": profile.id,
@@ -154,7 +196,7 @@ def profile_json(profile: BillingProfile) -> dict[str, Any]:
         "address_city": profile.address_city,
         "address_zip": profile.address_zip,
         "address_state": profile.address_state,
-        "address_country": profile.address_country,
+        "address_country": _country(profile.address_country),
         "vat_number": profile.vat_number,
         "invoice_additional_info": profile.invoice_additional_info,
         "credit": euros(profile.credit),

@@ -10,6 +10,7 @@ from django import template
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from dashboard import countries
 from dashboard.money import babel_locale, format_number, format_percent, permille_to_percent
 
 register = template.Library()
@@ -63,3 +64,9 @@ def short_month(value: date | None) -> str:
     if value is None:
         return ""
     return format_date(value, "MMM yy", locale=babel_locale(get_language()))
+
+
+@register.filter
+def country_name(value: str | None) -> str:
+    """A billing country, code or name as the platform stored it, named in the active language."""
+    return countries.name_of(value, get_language() or "en")

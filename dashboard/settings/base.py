@@ -83,14 +83,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Sessions and cache: the database and local memory by default; Redis when REDIS_URL is set, so
 # that several instances can serve one site.
 REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dashboard",
-        }
+
+
+def redis_cache(url: str) -> dict[str, object]:
+    """Django's Redis cache, with timeouts: a Redis that is down fails a request fast, never hangs it."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "dashboard",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {
@@ -198,7 +204,10 @@ LOGGING = {
     "filters": {"request_id": {"()": "dashboard.logging.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "dashboard.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "dashboard.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -217,3 +226,16 @@ LOGGING = {
 
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
+
+# Error reports to Sentry, only when a DSN is given; scrubbed of personal data and secrets
+# (dashboard/reporting.py). Without it, unhandled errors are logged with a redacted traceback.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from dashboard.reporting import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        # The deployed commit: Scalingo sets SOURCE_VERSION at build and CONTAINER_VERSION at run.
+        release=env_str("SENTRY_RELEASE", env_str("CONTAINER_VERSION", env_str("SOURCE_VERSION", ""))) or None,
+    )

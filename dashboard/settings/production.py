@@ -1,5 +1,6 @@
 """Production: nothing insecure by default, and a loud failure naming every missing variable."""
 
+import base64
 import re
 
 from django.core.exceptions import ImproperlyConfigured
@@ -7,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dashboard.env import env_bool, env_int, env_list, env_str, require_all
 
 from .base import *  # noqa: F403
-from .base import FORCE_SCRIPT_NAME, SANDBOX_ENABLED
+from .base import FORCE_SCRIPT_NAME, SANDBOX_ENABLED, _derived_fernet_key
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
@@ -17,6 +18,24 @@ SCALINGO_API_URL = env_str("SCALINGO_API_URL", required=True).rstrip("/")
 SCALINGO_BILLING_URL = env_str("SCALINGO_BILLING_URL", required=True).rstrip("/")
 SESSION_ENCRYPTION_KEYS = env_list("SESSION_ENCRYPTION_KEYS", required=True)
 require_all()
+
+
+def _fernet_key(value: str) -> str:
+    """A Fernet key as is; any other random secret of 32+ characters (what a platform's secret
+    generator gives, e.g. scalingo.json) becomes one by hashing, the same way on every instance."""
+    try:
+        if len(base64.urlsafe_b64decode(value.encode())) == 32:
+            return value
+    except ValueError:
+        pass
+    if len(value) < 32:
+        raise ImproperlyConfigured(
+            "SESSION_ENCRYPTION_KEYS entries must be Fernet keys or random secrets of at least 32 characters."
+        )
+    return _derived_fernet_key(value)
+
+
+SESSION_ENCRYPTION_KEYS = [_fernet_key(key) for key in SESSION_ENCRYPTION_KEYS]
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be false in production.")

@@ -351,12 +351,14 @@ def usage_from(body: dict[str, Any]) -> list[AppUsage]:
 
 
 def billing_profile_get(*, auth: Auth) -> BillingProfile | None:
-    """The profile, or None when the account has none yet (404)."""
+    """The profile, or None when the account has none yet: a 404, or ``200 {"billing_profile": null}``
+    (both plausible answers of the platform mean "no profile yet")."""
     try:
         reply = call("GET", Host.REGIONAL, "/account/billing/profile", auth=auth)
     except errors.NotFound:
         return None
-    return profile_from(parse.root(reply.body, "billing_profile"))
+    value = parse.root(reply.body, "billing_profile")
+    return None if value is None else profile_from(value)
 
 
 def _profile_reply(body: dict[str, Any]) -> BillingProfile:

@@ -7,6 +7,8 @@ class UpstreamError(Exception):
     """Base class. ``status`` is the HTTP status when there was one."""
 
     status: int | None = None
+    # True when the platform did answer, but with something the dashboard could not read.
+    unreadable = False
 
     def __init__(self, message: str = "", *, status: int | None = None) -> None:
         super().__init__(message)
@@ -85,4 +87,13 @@ class ServerError(Unavailable):
 
 
 class MalformedResponse(Unavailable):
-    pass
+    """The platform answered, but not in a shape the dashboard can read. ``field`` names the value
+    that did not match (``user.referral_clicks``) when the parser knows it."""
+
+    field: str | None = None
+    unreadable = True
+
+    def __init__(self, message: str = "", *, status: int | None = None, field: str | None = None) -> None:
+        super().__init__(message, status=status)
+        if field is not None:
+            self.field = field

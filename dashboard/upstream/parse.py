@@ -2,12 +2,19 @@
 
 They accept every shape the published examples show (upstream-api.md §8) and raise
 ``MalformedResponse`` for anything else, so a view never sees a raw upstream dict.
+
+What a page needs is read strictly. A field nobody needs to sign in or to show a page is read with
+``lenient``: an odd value there is logged, noted for ``upstream_check`` and replaced by a default,
+so it never stops a page. Every error names the field it was reading (``user.referral_clicks``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
@@ -21,16 +28,47 @@ from .errors import MalformedResponse
 
 T = TypeVar("T")
 
+logger = logging.getLogger("dashboard.upstream")
+
+# The field being read, so an error can name it: set by ``Record.get`` and ``root``.
+_reading: ContextVar[str | None] = ContextVar("upstream_field", default=None)
+# Fields ``lenient`` replaced by a default, collected while ``tolerated()`` is active.
+_tolerated: ContextVar[list[Tolerated] | None] = ContextVar("upstream_tolerated", default=None)
+
+
+@dataclass(frozen=True)
+class Tolerated:
+    field: str
+    reason: str
+
+
+def malformed(message: str) -> MalformedResponse:
+    """The error for an unreadable value, naming the field being read."""
+    return MalformedResponse(message, field=_reading.get())
+
+
+class Record(dict[str, Any]):
+    """An upstream JSON object that remembers its name, so ``get`` can tell errors which field."""
+
+    what: str = ""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        _reading.set(f"{self.what}.{key}")
+        return super().get(key, default)
+
 
 def obj(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise MalformedResponse(f"expected an object for {what}")
-    return value
+        raise MalformedResponse(f"expected an object for {what}", field=_reading.get() or what)
+    record = Record(value)
+    record.what = what
+    return record
 
 
 def root(body: dict[str, Any], key: str) -> Any:
+    _reading.set(key)
     if key not in body:
-        raise MalformedResponse(f"missing root key {key!r}")
+        raise MalformedResponse(f"missing root key {key!r}", field=key)
     return body[key]
 
 
@@ -38,8 +76,32 @@ def items(value: Any, what: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise MalformedResponse(f"expected a list for {what}")
+        raise MalformedResponse(f"expected a list for {what}", field=_reading.get() or what)
     return value
+
+
+def lenient(field: str, read: Callable[[Any], T], value: Any, default: T) -> T:
+    """``read(value)``, or ``default`` when the value is odd: for fields no page depends on."""
+    try:
+        return read(value)
+    except MalformedResponse as exc:
+        reason = exc.message
+        logger.warning("upstream field tolerated", extra={"field": field, "reason": reason})
+        collected = _tolerated.get()
+        if collected is not None:
+            collected.append(Tolerated(field=field, reason=reason))
+        return default
+
+
+@contextmanager
+def tolerated() -> Iterator[list[Tolerated]]:
+    """Collects the fields ``lenient`` replaced while the block runs (``upstream_check`` reports them)."""
+    collected: list[Tolerated] = []
+    token = _tolerated.set(collected)
+    try:
+        yield collected
+    finally:
+        _tolerated.reset(token)
 
 
 def string(value: Any, default: str = "") -> str:
@@ -49,7 +111,7 @@ def string(value: Any, default: str = "") -> str:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise MalformedResponse(f"expected text, got {type(value).__name__}")
+    raise malformed(f"expected text, got {type(value).__name__}")
 
 
 def optional_string(value: Any) -> str | None:
@@ -65,24 +127,24 @@ def boolean(value: Any, default: bool = False) -> bool:
         return value
     if isinstance(value, str) and value.lower() in {"true", "false"}:
         return value.lower() == "true"
-    raise MalformedResponse(f"expected a boolean, got {value!r}")
+    raise malformed(f"expected a boolean, got {value!r}")
 
 
 def integer(value: Any, default: int | None = 0) -> int:
     """An int, or a numeric string such as referral ``clicks`` ``"165"`` (§8.1)."""
     if value is None or value == "":
         if default is None:
-            raise MalformedResponse("expected a number, got nothing")
+            raise malformed("expected a number, got nothing")
         return default
     if isinstance(value, bool):
-        raise MalformedResponse(f"expected a number, got {value!r}")
+        raise malformed(f"expected a number, got {value!r}")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
         return int(value)
-    raise MalformedResponse(f"expected a whole number, got {value!r}")
+    raise malformed(f"expected a whole number, got {value!r}")
 
 
 def optional_integer(value: Any) -> int | None:
@@ -95,14 +157,14 @@ def money_cents(value: Any) -> Money:
     try:
         return Money.from_cents(0 if value is None else value)
     except MoneyError as exc:
-        raise MalformedResponse(str(exc)) from exc
+        raise malformed(str(exc)) from exc
 
 
 def money_euros(value: Any) -> Money:
     try:
         return Money.from_euros(0 if value in (None, "") else value)
     except MoneyError as exc:
-        raise MalformedResponse(str(exc)) from exc
+        raise malformed(str(exc)) from exc
 
 
 def timestamp(value: Any) -> datetime | None:
@@ -110,14 +172,14 @@ def timestamp(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise MalformedResponse(f"expected a date, got {value!r}")
+        raise malformed(f"expected a date, got {value!r}")
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise MalformedResponse(f"unreadable date {value!r}") from None
+        raise malformed(f"unreadable date {value!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -126,11 +188,11 @@ def day(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise MalformedResponse(f"expected a date, got {value!r}")
+        raise malformed(f"expected a date, got {value!r}")
     try:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
-        raise MalformedResponse(f"unreadable date {value!r}") from None
+        raise malformed(f"unreadable date {value!r}") from None
 
 
 def month_year(value: Any) -> date | None:
@@ -139,12 +201,12 @@ def month_year(value: Any) -> date | None:
         return None
     match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", str(value))
     if not match:
-        raise MalformedResponse(f"unreadable month {value!r}")
+        raise malformed(f"unreadable month {value!r}")
     month, year = int(match.group(1)), int(match.group(2))
     if year < 100:
         year += 2000
     if not 1 <= month <= 12:
-        raise MalformedResponse(f"unreadable month {value!r}")
+        raise malformed(f"unreadable month {value!r}")
     return date(year, month, 1)
 
 

@@ -13,18 +13,19 @@ from .http import Auth, Host, call
 
 @dataclass(frozen=True)
 class ReferralStats:
-    clicks: int
-    signups: int
+    clicks: int | None  # None when the platform sent something unreadable: the page shows "—"
+    signups: int | None
     amount_earned: Money
     url: str | None
 
 
 def referral_stats_from(value: Any) -> ReferralStats:
-    """``clicks`` may be the string ``"165"`` (§8.1); ``amount_earned`` is float euros."""
+    """``clicks`` may be the string ``"165"`` (§8.1); ``amount_earned`` is float euros. The counts
+    are tolerated when odd (the link and the amount are what the page is for)."""
     data = parse.obj(value, "referral_stats")
     return ReferralStats(
-        clicks=parse.integer(data.get("clicks")),
-        signups=parse.integer(data.get("signups")),
+        clicks=parse.lenient("referral_stats.clicks", parse.optional_integer, data.get("clicks"), None),
+        signups=parse.lenient("referral_stats.signups", parse.optional_integer, data.get("signups"), None),
         amount_earned=parse.money_euros(data.get("amount_earned")),
         url=parse.protocol_relative(data.get("url")),
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from . import errors, parse
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class User:
     tos_accepted: bool
     email_newsletter: bool
     referral_url: str | None
-    referral_clicks: int
+    referral_clicks: int | None  # None when the platform sent something unreadable
     flags: dict[str, bool]
     limits: dict[str, str]
     role: str | None
@@ -55,20 +58,47 @@ class User:
         return self.fullname or self.username
 
 
+def _flags(value: Any) -> dict[str, bool]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise parse.malformed(f"expected an object, got {type(value).__name__}")
+    return {str(k): parse.boolean(v) for k, v in value.items()}
+
+
+def _limits(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise parse.malformed(f"expected an object, got {type(value).__name__}")
+    return {str(k): parse.string(v) for k, v in value.items()}
+
+
+def _github(value: Any) -> GithubIdentity | None:
+    if not isinstance(value, dict) or not value.get("username"):
+        return None
+    return GithubIdentity(
+        username=parse.string(value.get("username")),
+        email=parse.optional_string(value.get("email")),
+        avatar_url=parse.optional_string(value.get("avatar_url")),
+        profile_url=parse.optional_string(value.get("profile_url")),
+    )
+
+
+def _preferences(value: Any) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    raise parse.malformed(f"expected an object, got {type(value).__name__}")
+
+
 def user_from(value: Any) -> User:
+    """Strict on what sign-in and the pages need (identity, profile fields, suspension);
+    lenient on the rest, which is logged and replaced by a default when odd (issue 11 #3)."""
     data = parse.obj(value, "user")
-    github = data.get("github")
-    github_identity = None
-    if isinstance(github, dict) and github.get("username"):
-        github_identity = GithubIdentity(
-            username=parse.string(github.get("username")),
-            email=parse.optional_string(github.get("email")),
-            avatar_url=parse.optional_string(github.get("avatar_url")),
-            profile_url=parse.optional_string(github.get("profile_url")),
-        )
-    flags = data.get("flags") or {}
-    limits = data.get("limits") or {}
-    preferences = data.get("preferences")
+
+    def lenient(name: str, read: Callable[[Any], T], default: T) -> T:
+        return parse.lenient(f"user.{name}", read, data.get(name), default)
+
     return User(
         id=parse.string(data.get("id") or data.get("uuid")),
         email=parse.string(data.get("email")),
@@ -76,21 +106,21 @@ def user_from(value: Any) -> User:
         fullname=parse.string(data.get("fullname")),
         company=parse.string(data.get("company")),
         location=parse.string(data.get("location")),
-        created_at=parse.timestamp(data.get("created_at")),
-        free_trial_started_at=parse.timestamp(data.get("free_trial_started_at")),
-        free_trial_end_time=parse.timestamp(data.get("free_trial_end_time")),
+        created_at=lenient("created_at", parse.timestamp, None),
+        free_trial_started_at=lenient("free_trial_started_at", parse.timestamp, None),
+        free_trial_end_time=lenient("free_trial_end_time", parse.timestamp, None),
         suspended_at=parse.timestamp(data.get("suspended_at")),
         suspension_reason=parse.optional_string(data.get("suspension_reason")),
-        tos_accepted=parse.boolean(data.get("tos_accepted")),
+        tos_accepted=lenient("tos_accepted", parse.boolean, False),
         email_newsletter=parse.boolean(data.get("email_newsletter")),
-        referral_url=parse.optional_string(data.get("referral_url")),
-        referral_clicks=parse.integer(data.get("referral_clicks")),
-        flags={str(k): bool(v) for k, v in flags.items()} if isinstance(flags, dict) else {},
-        limits={str(k): parse.string(v) for k, v in limits.items()} if isinstance(limits, dict) else {},
-        role=parse.optional_string(data.get("role")),
-        github=github_identity,
-        unconfirmed_email=parse.optional_string(data.get("unconfirmed_email")),
-        preferences=preferences if isinstance(preferences, dict) else None,
+        referral_url=lenient("referral_url", parse.optional_string, None),
+        referral_clicks=lenient("referral_clicks", parse.optional_integer, None),
+        flags=lenient("flags", _flags, {}),
+        limits=lenient("limits", _limits, {}),
+        role=lenient("role", parse.optional_string, None),
+        github=lenient("github", _github, None),
+        unconfirmed_email=lenient("unconfirmed_email", parse.optional_string, None),
+        preferences=lenient("preferences", _preferences, None),
     )
 
 

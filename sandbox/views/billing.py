@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
-from sandbox import usage, validation
+from sandbox import behaviours, usage, validation
 from sandbox.http import Invalid, NotFound, json_response, optional_str, read_json, unwrap
 from sandbox.models import (
     AddonRecord,
@@ -65,7 +65,15 @@ def _profile(request: HttpRequest) -> BillingProfile:
     return profile
 
 
+PROFILE_NULL = behaviours.register(
+    "billing-profile-null",
+    'GET /account/billing/profile answers 200 {"billing_profile": null} instead of 404 when there is none.',
+)
+
+
 def billing_profile_show(request: HttpRequest) -> HttpResponse:
+    if behaviours.active(PROFILE_NULL) and not BillingProfile.objects.filter(user=_user(request)).exists():
+        return json_response({"billing_profile": None})
     return json_response({"billing_profile": profile_json(_profile(request))})
 
 
@@ -234,8 +242,17 @@ def _by_app(records: Any) -> dict[str, list[Any]]:
     return grouped
 
 
+ODD_REFERRAL_COUNTS = behaviours.register(
+    "referral-odd-types",
+    'GET /account/referrals/stats sends clicks as a non-numeric string ("n/a") and signups as null.',
+)
+
+
 def referral_stats(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if behaviours.active(ODD_REFERRAL_COUNTS):
+        odd = {"clicks": "n/a", "signups": None, "amount_earned": float(user.referral_earned)}
+        return json_response({"referral_stats": {**odd, "url": f"https://sclng.io/r/{user.referral_code}"}})
     stats = {
         # A numeric string, as in the published example (contract §8.1).
         "clicks": str(user.referral_clicks),

@@ -12,6 +12,8 @@ These answers bypass faults, the rate limit and the log.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 
 from sandbox import behaviours, faults, ratelimit, requestlog
@@ -117,6 +119,10 @@ def mail_list(request: HttpRequest) -> HttpResponse:
             "subject": "Confirm the deletion of your account",
             "deletion_id": deletion.id,
             "token": deletion.token,
+            # Where the email's link leads: the dashboard's confirmation page, served on this origin.
+            "link": request.build_absolute_uri(
+                "/authentication/delete/confirm/?" + urlencode({"deletion": deletion.id, "token": deletion.token})
+            ),
         }
         for deletion in deletions
     ]

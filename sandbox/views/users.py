@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from sandbox import auth, conf, validation
+from sandbox import auth, behaviours, conf, validation
 from sandbox.http import (
     Conflict,
     Invalid,
@@ -195,8 +195,17 @@ def user_delete(request: HttpRequest) -> HttpResponse:
     return no_content()
 
 
+DELETION_404 = behaviours.register(
+    "user-deletion-404",
+    "POST /users/delete and POST /users/delete/:id/confirm answer 404 (a platform without the "
+    "emailed confirmation flow): clients fall back on DELETE /users.",
+)
+
+
 def user_deletion_request(request: HttpRequest) -> HttpResponse:
     """[js] step 1: the platform emails a link; ``GET /sandbox/_control/mail`` shows it."""
+    if behaviours.active(DELETION_404):
+        raise NotFound("route")
     user = _current(request)
     deletion = AccountDeletion.objects.create(user=user, token=secrets.token_urlsafe(24), created_at=timezone.now())
     return json_response(
@@ -206,6 +215,8 @@ def user_deletion_request(request: HttpRequest) -> HttpResponse:
 
 
 def user_deletion_confirm(request: HttpRequest, id: str) -> HttpResponse:
+    if behaviours.active(DELETION_404):
+        raise NotFound("route")
     data = unwrap(read_json(request), "deletion")
     deletion = AccountDeletion.objects.select_related("user").filter(id=id).first()
     if deletion is None:

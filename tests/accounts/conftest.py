@@ -25,7 +25,7 @@ FAILURE_TEXT = {
     "429": "too many requests",
     "500": "cannot be reached right now",
     "timeout": "cannot be reached right now",
-    "malformed": "cannot be reached right now",
+    "malformed": "sent an answer we could not read",
 }
 
 

@@ -7,7 +7,7 @@ import re
 import pyotp
 import pytest
 
-from tests.accounts.conftest import AUTH, FAILURE_TEXT, REGIONAL, plain_status, revoke_tokens
+from tests.accounts.conftest import AUTH, FAILURE_TEXT, plain_status, revoke_tokens
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -206,15 +206,72 @@ def test_it_blocks_deletion_while_apps_are_owned(signed_in, upstream):
     assert upstream.calls(route="/v1/users", method="DELETE") == []
 
 
-def test_it_blocks_deletion_when_a_region_cannot_be_checked(signed_in_as, upstream, fault):
+def test_it_names_regions_by_their_display_name_in_the_deletion_panel(signed_in_as, upstream):
     client = signed_in_as("collaborator")
-    fault("500", f"{REGIONAL}/apps")
     html = client.get("/authentication/").content.decode()
-    assert "could not be checked right now" in html
-    assert "<fieldset disabled>" in html
+    panel = html[html.index('id="deletion"') :]
+    assert "No app owned by your account in any region (Paris - Outscale, Paris - SecNumCloud - Outscale)." in panel
+    assert "Region(" not in panel
+    assert "http" not in panel
+
+
+def test_it_names_the_region_of_each_owned_app(signed_in, upstream):
+    html = signed_in.get("/authentication/").content.decode()
+    panel = html[html.index('id="deletion"') :]
+    assert 'ordinary-blog</strong> <span class="muted">(Paris - Outscale)' in panel
+    assert "(osc-fr1)" not in panel
+    assert "Region(" not in panel
+
+
+def test_it_names_an_unreadable_region_and_lets_the_person_retry_or_go_on(signed_in_as, upstream, fault):
+    client = signed_in_as("collaborator")
+    fault("500", "/sandbox/api/osc-secnum-fr1/v1/apps")
+    html = client.get("/authentication/").content.decode()
+    assert "The apps in Paris - SecNumCloud - Outscale could not be checked right now." in html
+    assert 'href="/authentication/#deletion">Check again' in html
+    assert "<fieldset disabled>" not in html
+    assert "my account owns no app in Paris - SecNumCloud - Outscale" in html
+    # Without saying so, nothing is sent.
     response = client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"}, HTTP_HX_REQUEST="true")
-    assert "could not be checked" in response.content.decode()
+    body = response.content.decode()
+    assert "Check again, or confirm that your account owns no app in Paris - SecNumCloud - Outscale." in body
+    assert 'value="demo-collaborator"' in body
+    assert upstream.calls(route="/v1/users/delete", method="POST") == []
+    # Saying so asks the platform for the emailed confirmation.
+    response = client.post(
+        "/authentication/delete/",
+        {"confirm_username": "demo-collaborator", "unchecked_regions_ok": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Check your email." in response.content.decode()
+    assert len(upstream.calls(route="/v1/users/delete", method="POST")) == 1
     assert upstream.calls(route="/v1/users", method="DELETE") == []
+
+
+def test_it_retries_a_region_that_answers_again(signed_in_as, upstream, fault):
+    client = signed_in_as("collaborator")
+    fault("500", "/sandbox/api/osc-secnum-fr1/v1/apps")
+    assert "could not be checked" in client.get("/authentication/").content.decode()
+    from sandbox import faults
+
+    faults.reset()
+    from django.core.cache import cache
+
+    cache.clear()
+    html = client.get("/authentication/").content.decode()
+    assert "could not be checked" not in html
+    assert "No app owned by your account in any region" in html
+
+
+def test_it_blocks_deletion_when_the_regions_cannot_be_read(signed_in_as, upstream, fault):
+    client = signed_in_as("collaborator")
+    fault("500", f"{AUTH}/regions")
+    html = client.get("/authentication/").content.decode()
+    assert "The list of regions could not be read" in html
+    assert "<fieldset disabled>" in html
+    response = client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"})
+    assert response.status_code == 503
+    assert upstream.calls(route="/v1/users/delete", method="POST") == []
 
 
 def test_it_handles_a_wrong_username_on_deletion(signed_in_as, upstream):
@@ -222,26 +279,109 @@ def test_it_handles_a_wrong_username_on_deletion(signed_in_as, upstream):
     response = client.post("/authentication/delete/", {"confirm_username": "someone"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "This is not your username." in response.content.decode()
+    assert upstream.calls(route="/v1/users/delete", method="POST") == []
     assert upstream.calls(route="/v1/users", method="DELETE") == []
 
 
-def test_it_deletes_an_account_that_owns_no_app(signed_in_as, upstream):
+def _mail(client, upstream) -> dict:
+    mail = client.get("/sandbox/_control/mail").json()["mail"]
+    assert len(mail) == 1
+    return mail[0]
+
+
+def test_it_deletes_with_the_emailed_token_as_the_official_client_does(signed_in_as, upstream):
     client = signed_in_as("collaborator")
     html = client.get("/authentication/").content.decode()
     assert "No app owned by your account" in html
     response = client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Check your email." in body
+    assert "collaborator@demo.sandbox.test" in body
+    assert "Token from the email" in body
+    requests = upstream.calls(route="/v1/users/delete", method="POST")
+    assert len(requests) == 1 and requests[0]["host"] == "auth"
+    assert client.get("/profile/").status_code == 200  # nothing deleted yet
+    mail = _mail(client, upstream)
+    # A wrong token: the message is at the field and what was typed stays.
+    wrong = client.post(
+        "/authentication/delete/confirm/",
+        {"deletion": mail["deletion_id"], "token": "not-the-token"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "This token is not the one in the email." in wrong.content.decode()
+    assert 'value="not-the-token"' in wrong.content.decode()
+    response = client.post(
+        "/authentication/delete/confirm/",
+        {"deletion": mail["deletion_id"], "token": mail["token"]},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.headers["HX-Redirect"] == "/goodbye/"
+    assert len(upstream.calls(route="/v1/users/delete/:id/confirm", method="POST")) == 2
+    assert upstream.calls(route="/v1/users", method="DELETE") == []
+    assert "Your account is deleted" in client.get("/goodbye/").content.decode()
+    assert client.get("/profile/").status_code == 302
+    from sandbox.models import User
+
+    assert not User.objects.filter(username="demo-collaborator").exists()
+
+
+def test_it_deletes_from_the_emailed_link_without_javascript(signed_in_as, upstream):
+    client = signed_in_as("collaborator")
+    response = client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"})
+    assert response.status_code == 302
+    assert response["Location"] == "/authentication/#deletion"
+    link = _mail(client, upstream)["link"]
+    page = client.get(link[link.index("/authentication/") :])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Delete my account for good" in html
+    assert upstream.calls(route="/v1/users/delete/:id/confirm", method="POST") == []  # a GET never deletes
+    mail = _mail(client, upstream)
+    done = client.post("/authentication/delete/confirm/", {"deletion": mail["deletion_id"], "token": mail["token"]})
+    assert done.status_code == 302 and done["Location"] == "/goodbye/"
+
+
+def test_it_keeps_the_account_when_the_person_changes_their_mind(signed_in_as, upstream):
+    client = signed_in_as("collaborator")
+    client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"})
+    assert "Check your email." in client.get("/authentication/").content.decode()
+    response = client.post("/authentication/delete/cancel/")
+    assert response.status_code == 302
+    html = client.get("/authentication/").content.decode()
+    assert "Check your email." not in html
+    assert "Type your username to confirm" in html
+
+
+def test_it_falls_back_to_delete_users_when_the_platform_has_no_email_flow(signed_in_as, upstream, sandbox_behaviour):
+    sandbox_behaviour("user-deletion-404")
+    client = signed_in_as("collaborator")
+    response = client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"}, HTTP_HX_REQUEST="true")
+    assert response.headers["HX-Redirect"] == "/goodbye/"
+    assert len(upstream.calls(route="/v1/users/delete", method="POST")) == 1
     assert len(upstream.calls(route="/v1/users", method="DELETE")) == 1
-    goodbye = client.get("/goodbye/")
-    assert goodbye.status_code == 200
-    assert "Your account is deleted" in goodbye.content.decode()
     assert client.get("/profile/").status_code == 302
 
 
-@pytest.mark.parametrize("kind", ["404", "409", "429", "500"])
+def test_it_never_falls_back_to_the_cascade_with_a_region_unchecked(signed_in_as, upstream, sandbox_behaviour, fault):
+    sandbox_behaviour("user-deletion-404")
+    client = signed_in_as("collaborator")
+    fault("500", "/sandbox/api/osc-secnum-fr1/v1/apps")
+    response = client.post(
+        "/authentication/delete/",
+        {"confirm_username": "demo-collaborator", "unchecked_regions_ok": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "every region must be checked first" in body
+    assert "Paris - SecNumCloud - Outscale" in body
+    assert upstream.calls(route="/v1/users", method="DELETE") == []
+    assert client.get("/profile/").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["409", "429", "500", "malformed"])
 def test_it_handles_upstream_failures_on_deletion(signed_in_as, upstream, failing, kind):
     client = signed_in_as("collaborator")
-    failing("dashboard.upstream.users.user_delete", kind)
+    failing("dashboard.upstream.users.user_deletion_request", kind)
     response = client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert FAILURE_TEXT[kind] in response.content.decode().lower()
@@ -262,3 +402,23 @@ def test_it_shows_the_authentication_page_in_french(signed_in, upstream):
     signed_in.cookies["dashboard_language"] = "fr"
     html = signed_in.get("/authentication/").content.decode()
     assert "Authentification à deux facteurs" in html
+
+
+def test_it_asks_for_the_emailed_link_when_the_platform_does_not_name_the_request(signed_in_as, upstream, monkeypatch):
+    from dashboard.upstream import users
+
+    original = users.user_deletion_request
+
+    def without_id(*, auth):
+        original(auth=auth)  # the platform emails, but its answer (undocumented) names no request
+        return users.DeletionRequest(id=None)
+
+    monkeypatch.setattr(users, "user_deletion_request", without_id)
+    client = signed_in_as("collaborator")
+    client.post("/authentication/delete/", {"confirm_username": "demo-collaborator"})
+    html = client.get("/authentication/").content.decode()
+    assert "Follow the link in that email to confirm." in html
+    assert "Token from the email" not in html
+    link = _mail(client, upstream)["link"]
+    page = client.get(link[link.index("/authentication/") :]).content.decode()
+    assert "Delete my account for good" in page

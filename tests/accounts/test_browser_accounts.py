@@ -99,3 +99,18 @@ def test_it_blocks_deletion_while_apps_are_owned(browser_signed_in, upstream):
     expect(deletion).to_contain_text("ordinary-blog")
     expect(deletion.get_by_role("button", name="Delete my account")).to_be_disabled()
     expect(deletion.get_by_label("Type your username to confirm")).to_be_disabled()
+
+
+def test_it_deletes_the_account_with_the_emailed_token(browser_signed_in, upstream):
+    page = browser_signed_in("collaborator")
+    page.goto(f"{upstream.url}/authentication/#deletion")
+    deletion = page.locator("#deletion")
+    expect(deletion).to_contain_text("No app owned by your account in any region (Paris - Outscale")
+    page.get_by_label("Type your username to confirm").fill("demo-collaborator")
+    deletion.get_by_role("button", name="Delete my account").click()
+    expect(deletion).to_contain_text("Check your email.")
+    mail = page.request.get(f"{upstream.url}/sandbox/_control/mail").json()["mail"][0]
+    page.get_by_label("Token from the email").fill(mail["token"])
+    deletion.get_by_role("button", name="Delete my account for good").click()
+    page.wait_for_url(f"{upstream.url}/goodbye/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("deleted")

@@ -4,6 +4,7 @@ group shows a disclosure marker."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -144,6 +145,6 @@ def test_the_invoice_filters_do_not_overlap(upstream, browser):
         })""",
         ["state", "month_from", "month_to", "per_page"],
     )
-    for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+    for (_, right), (left, _) in itertools.pairwise(boxes):
         assert right + 8 <= left, boxes
     context.close()

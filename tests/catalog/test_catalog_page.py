@@ -189,6 +189,9 @@ def test_it_handles_an_upstream_failure_on_the_catalog(upstream, client, setting
     assert response.status_code == 200
     if fault == "429":
         assert "Too many requests." in page
+    elif fault == "malformed":
+        assert "The platform sent an answer we could not read." in page
+        assert "not answering" not in page
     else:
         assert "The platform API is not answering right now." in page
     assert 'hx-get="/catalog/"' in page  # the retry link
@@ -234,3 +237,29 @@ def test_it_files_providers_under_a_category_named_differently_in_the_list():
     ]
     assert services.selected_tab(tabs, "e").slug == "email"
     assert services.selected_tab(tabs, "data-stores") is None
+
+
+@pytest.mark.parametrize("path", ["/catalog/", "/catalog/estimate/"])
+def test_it_shows_the_suspension_alert_on_catalog_pages(signed_in_as, upstream, path):
+    client = signed_in_as("suspended")
+    page = text(client.get(path))
+    assert "Your account is suspended." in page
+    assert "See the unpaid invoice" in page
+    assert len(upstream.calls(route="/v1/account/invoices", method="GET")) >= 1
+
+
+def test_it_shows_a_failed_payment_alert_on_the_catalog(signed_in, upstream):
+    from sandbox.models import Invoice
+
+    invoice = Invoice.objects.filter(user__username="demo-ordinary").order_by("-billing_month").first()
+    invoice.state = "failed"
+    invoice.save(update_fields=["state"])
+    page = text(signed_in.get("/catalog/"))
+    assert "The payment of an invoice failed." in page
+    assert "Your account is suspended." not in page
+
+
+def test_it_shows_no_payment_alert_on_the_catalog_when_all_is_paid(signed_in, upstream):
+    page = text(signed_in.get("/catalog/"))
+    assert "Your account is suspended." not in page
+    assert "failed." not in page

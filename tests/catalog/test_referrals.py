@@ -74,3 +74,22 @@ def test_it_handles_an_upstream_failure_on_referrals(upstream, signed_in, fault,
     page = text(response)
     assert "Try again" in page
     assert "sclng.io" not in page
+
+
+def test_it_shows_the_referral_page_with_odd_counts(upstream, signed_in_as, sandbox_behaviour, caplog):
+    sandbox_behaviour("referral-odd-types")
+    client = signed_in_as("teamadmin")
+    response = client.get("/referrals/")
+    page = text(response)
+    assert response.status_code == 200
+    assert re.search(r'id="referral-url" value="https://sclng\.io/r/[0-9a-f]+"', page)
+    assert "€312.40" in page
+    assert page.count('<dd class="stat">—</dd>') == 2
+    assert "could not be loaded" not in page
+    assert "referral_stats.clicks" in {getattr(r, "field", "") for r in caplog.records}
+
+
+def test_it_shows_the_referral_counts_with_the_variant_off(upstream, signed_in_as):
+    page = text(signed_in_as("teamadmin").get("/referrals/"))
+    assert '<dd class="stat">—</dd>' not in page
+    assert re.search(r'<dd class="stat">165</dd>', page)

@@ -314,6 +314,8 @@ def test_it_handles_referral_clicks_as_a_string(answer):
 
 def test_it_handles_referral_clicks_as_a_number_and_missing_fields():
     stats = referrals.referral_stats_from({"clicks": 12})
-    assert stats.clicks == 12 and stats.signups == 0 and stats.amount_earned.is_zero() and stats.url is None
+    assert stats.clicks == 12 and stats.signups is None and stats.amount_earned.is_zero() and stats.url is None
+    # An odd count is tolerated (the page shows a dash); an odd amount is not.
+    assert referrals.referral_stats_from({"clicks": "many"}).clicks is None
     with pytest.raises(errors.MalformedResponse):
-        referrals.referral_stats_from({"clicks": "many"})
+        referrals.referral_stats_from({"clicks": 1, "amount_earned": "lots"})

@@ -100,6 +100,7 @@ def test_it_starts_with_the_required_environment(tmp_path):
         ("DJANGO_CSRF_TRUSTED_ORIGINS", "dashboard.example.com"),
         ("TRUST_X_FORWARDED_PROTO", "yes please"),
         ("DJANGO_DEBUG", "true"),
+        ("SESSION_ENCRYPTION_KEYS", "too-short-to-be-a-key"),
     ],
 )
 def test_it_refuses_a_misconfiguration(tmp_path, variable, value):
@@ -107,3 +108,19 @@ def test_it_refuses_a_misconfiguration(tmp_path, variable, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_generated_secret_works_as_a_session_encryption_key(tmp_path):
+    """What a platform's secret generator gives (scalingo.json) is not a Fernet key: it is hashed
+    into one, the same on every instance; a real Fernet key is kept as it is."""
+    generated = "0123456789abcdef" * 4
+    fernet_key = "-bH2qemRN9NRaIT3X5SOYEtsmI3NrmFvJ_VVDX1RzWY="
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(','.join(settings.SESSION_ENCRYPTION_KEYS))"
+    )
+    result = run(
+        [sys.executable, "-c", script], production_env(tmp_path, SESSION_ENCRYPTION_KEYS=f"{generated},{fernet_key}")
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{fernet_key},{fernet_key}"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.core.management import call_command
 
-from sandbox import faults, ratelimit, requestlog
+from sandbox import behaviours, faults, ratelimit, requestlog
 from tests.sandbox.sandbox_support import Sandbox
 
 
@@ -30,6 +30,7 @@ def _sandbox_runtime_reset() -> Iterator[None]:
     faults.reset()
     ratelimit.reset()
     requestlog.clear()
+    behaviours.reset()
 
 
 @pytest.fixture

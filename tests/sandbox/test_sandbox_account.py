@@ -360,3 +360,45 @@ def test_app_creation_and_deletion_errors(sandbox: Sandbox, ordinary) -> None:
     assert set(collaborated.json()) == {"error", "code"}
     assert ordinary.delete("/api/osc-fr1/v1/apps/fresh-app").status_code == 204
     assert ordinary.get("/api/osc-fr1/v1/apps/fresh-app").json() == {"resource": "app", "error": "not found"}
+
+
+def test_the_user_carries_odd_types_with_the_variant_on(ordinary) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("user-odd-types")
+    user = ordinary.get("/auth/v1/users/self").json()["user"]
+    assert user["referral_clicks"] == "a lot"
+    assert user["flags"] == "beta-tester"
+    assert user["limits"] == ["free_trial_apps", "10"]
+    assert user["created_at"] is None
+    assert user["free_trial_started_at"] == "last spring"
+    assert user["username"] == "demo-ordinary"  # what sign-in needs is untouched
+
+
+def test_the_user_has_documented_types_with_the_variant_off(ordinary) -> None:
+    user = ordinary.get("/auth/v1/users/self").json()["user"]
+    assert isinstance(user["referral_clicks"], int)
+    assert isinstance(user["flags"], dict)
+    assert user["limits"] == {"free_trial_apps": "10"}
+    assert user["created_at"].endswith("Z")
+
+
+def test_the_deletion_flow_answers_404_with_the_variant_on(sandbox: Sandbox) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("user-deletion-404")
+    headers = sandbox.headers("collaborator")
+    assert sandbox.http.post("/auth/v1/users/delete", headers=headers).status_code == 404
+    assert sandbox.http.post("/auth/v1/users/delete/any/confirm", json={"deletion": {"token": "t"}}).status_code == 404
+    assert sandbox.get("/_control/mail").json() == {"mail": []}
+    # The documented call still works.
+    assert sandbox.http.delete("/api/osc-fr1/v1/users", headers=headers).status_code == 204
+
+
+def test_the_deletion_email_carries_a_link_with_the_variant_off(sandbox: Sandbox) -> None:
+    started = sandbox.http.post("/auth/v1/users/delete", headers=sandbox.headers("collaborator"))
+    assert started.status_code == 201
+    deletion_id = started.json()["deletion"]["id"]
+    (mail,) = sandbox.get("/_control/mail").json()["mail"]
+    assert mail["deletion_id"] == deletion_id
+    assert f"/authentication/delete/confirm/?deletion={deletion_id}&token=" in mail["link"]

@@ -50,6 +50,31 @@ def test_the_profile_variants(sandbox: Sandbox) -> None:
     assert profile("teamadmin")["stripe_payment_method"]["default_card_exp"] == f"{now:%m/%Y}"
 
 
+def test_no_profile_is_null_with_the_variant_on(sandbox: Sandbox) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("billing-profile-null")
+    response = sandbox.get("/api/osc-fr1/v1/account/billing/profile", headers=sandbox.headers("empty"))
+    assert response.status_code == 200
+    assert response.json() == {"billing_profile": None}
+    # An account with a profile still gets it.
+    other = sandbox.get("/api/osc-fr1/v1/account/billing/profile", headers=sandbox.headers("ordinary"))
+    assert other.json()["billing_profile"]["name"]
+
+
+def test_the_country_is_a_code_with_the_variant_off(ordinary) -> None:
+    profile = ordinary.get("/api/osc-fr1/v1/account/billing/profile").json()["billing_profile"]
+    assert profile["address_country"] == "FR"
+
+
+def test_the_country_is_a_name_with_the_variant_on(ordinary) -> None:
+    from sandbox import behaviours
+
+    behaviours.enable("billing-country-name")
+    profile = ordinary.get("/api/osc-fr1/v1/account/billing/profile").json()["billing_profile"]
+    assert profile["address_country"] == "France"
+
+
 def test_no_profile_is_a_404(sandbox: Sandbox) -> None:
     headers = sandbox.headers("empty")
     for url in ("/api/osc-fr1/v1/account/billing/profile", "/billing/profile"):

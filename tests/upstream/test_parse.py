@@ -151,3 +151,21 @@ def test_it_parses_tokens_and_hides_secrets_from_repr():
 def test_it_refuses_a_missing_root_key():
     with pytest.raises(errors.MalformedResponse):
         parse.root({"users": []}, "user")
+
+
+def test_it_names_the_field_that_did_not_match():
+
+    with pytest.raises(errors.MalformedResponse) as caught:
+        user_from({"id": "us-1", "email": "a@b.c", "username": ["not", "text"]})
+    assert caught.value.field == "user.username"
+
+
+def test_it_tolerates_odd_types_where_no_page_needs_them_and_notes_them():
+
+    body = {"id": "us-1", "email": "a@b.c", "username": "ann", "referral_clicks": "a lot", "flags": "x", "limits": []}
+    with parse.tolerated() as noted:
+        user = user_from(body)
+    assert user.username == "ann"
+    assert user.referral_clicks is None
+    assert user.flags == {} and user.limits == {}
+    assert [t.field for t in noted] == ["user.referral_clicks", "user.flags", "user.limits"]
