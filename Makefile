@@ -62,7 +62,7 @@ system-test-deps:
 demo: install-sandbox
 	@mkdir -p $(VAR_DIR)
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py migrate --noinput -v0
-	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py sandbox_seed
+	@DJANGO_SETTINGS_MODULE=dashboard.settings.development SANDBOX_ENABLED=true DATABASE_PATH=$(VAR_DIR)/sandbox.sqlite3 $(PY) manage.py sandbox_seed -v0
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.development DATABASE_PATH=$(VAR_DIR)/dashboard.sqlite3 $(PY) manage.py migrate --noinput -v0
 	@PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) -m dashboard.demo
 

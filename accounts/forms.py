@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,19 +109,66 @@ def profile_field(name: str) -> forms.Field:
 INLINE_FIELDS = ("username", "email", "fullname", "company", "location")
 
 
+def current_password_field(help_text: str | Promise = "") -> forms.CharField:
+    return forms.CharField(
+        label=_("Current password"),
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=help_text,
+    )
+
+
+def keep_typed_passwords(form: forms.Form) -> None:
+    """After a failed submit, mark the password fields that were not wrong: the page's script puts
+    back what was typed in them (the server never writes a password into the page)."""
+    for name, field in form.fields.items():
+        if isinstance(field.widget, forms.PasswordInput) and not form.errors.get(name):
+            field.widget.attrs["data-keep-typed"] = ""
+
+
 class ProfileFieldForm(forms.Form):
     """One attribute, edited in place; the field is named as the upstream names it, so its 422
-    messages land under it."""
+    messages land under it. A new email also asks for the current password (re-authentication)."""
 
-    def __init__(self, name: str, *args: object, **kwargs: object) -> None:
+    def __init__(self, name: str, *args: object, has_password: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.name = name
         self.fields[name] = profile_field(name)
         self.fields[name].widget.attrs.setdefault("autofocus", "")
+        # An account created with GitHub has no password to confirm a new email with.
+        self.locked = name == "email" and not has_password
+        if name == "email" and has_password:
+            self.fields["current_password"] = current_password_field(
+                _("To change the address you sign in with, confirm it is you.")
+            )
+            # Its own id: the Authentication page also has the password form's current password.
+            self.fields["current_password"].widget.attrs["id"] = "id_email_current_password"
+
+    @property
+    def locked_reason(self) -> str:
+        if not self.locked:
+            return ""
+        return str(
+            _(
+                "This account was created with GitHub and has no password to confirm a new email with. "
+                "Set a password first (“Forgot your password?” on the Scalingo sign-in page), then come back."
+            )
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if self.locked:
+            raise forms.ValidationError(self.locked_reason)
+        return data
 
     @property
     def field(self) -> forms.BoundField:
         return self[self.name]
+
+    @property
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name != self.name]
 
     def clean_username(self) -> str:
         value: str = self.cleaned_data["username"].strip()
@@ -147,12 +195,7 @@ PASSWORD_MAX = 72
 
 
 class PasswordChangeForm(forms.Form):
-    current_password = forms.CharField(
-        label=_("Current password"),
-        max_length=1024,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    current_password = current_password_field()
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -269,7 +312,9 @@ class AccountDeletionForm(forms.Form):
     def clean_confirm_username(self) -> str:
         value: str = self.cleaned_data["confirm_username"].strip()
         if value != self.username:
-            raise forms.ValidationError(_("This is not your username. Type it exactly as shown above."))
+            raise forms.ValidationError(
+                _("This is not your username. Type %(username)s exactly.") % {"username": self.username}
+            )
         return value
 
     def clean_unchecked_regions_ok(self) -> bool:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -40,6 +41,21 @@ class SessionTimeoutMiddleware:
                 data["last_seen"] = now  # written at most every 30 s, not on every request
                 request.session.modified = True
         return self.get_response(request)
+
+
+class SignedInNoStoreMiddleware:
+    """Whatever a signed-in person is sent (pages, fragments, error pages) is theirs alone: no shared
+    cache keeps it, and the browser keeps nothing after sign-out (back/forward cache included)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = account_session.account(request.session) is not None
+        response = self.get_response(request)
+        if signed_in:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def signin_redirect(request: HttpRequest, message: str | None = None) -> HttpResponse:
@@ -90,5 +106,9 @@ class UpstreamErrorMiddleware:
             template = "errors/upstream.html"
             if getattr(request, "htmx", False):
                 template += "#upstream-error"
-            return render(request, template, {"error": exception}, status=status)
+            response = render(request, template, {"error": exception}, status=status)
+            if isinstance(exception, errors.RateLimited):
+                # The platform's own wait when it gave one; otherwise its documented one-minute window.
+                response["Retry-After"] = str(exception.retry_after_seconds or 60)
+            return response
         return None

@@ -17,7 +17,14 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import services
 from accounts.feedback import failure_status, form_write, success, upstream_message
-from accounts.forms import INLINE_FIELDS, NewsletterForm, PreferencesForm, ProfileFieldForm, profile_field
+from accounts.forms import (
+    INLINE_FIELDS,
+    NewsletterForm,
+    PreferencesForm,
+    ProfileFieldForm,
+    keep_typed_passwords,
+    profile_field,
+)
 from accounts.http import AuthenticatedRequest, signin_required
 from dashboard import preferences
 from dashboard.context_processors import theme_of
@@ -61,7 +68,7 @@ def inline_field(
 
 
 def _edit_form(user: User, name: str) -> ProfileFieldForm:
-    return ProfileFieldForm(name, initial={name: getattr(user, name)})
+    return ProfileFieldForm(name, initial={name: getattr(user, name)}, has_password=user.has_password)
 
 
 def editing_form(
@@ -152,12 +159,15 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
         user = services.current_user_future(request).result()
         form = _edit_form(user, name) if editing else None
         return render(request, "accounts/_inline_field.html", {"item": inline_field(user, name, page, form=form)})
-    form = ProfileFieldForm(name, request.POST)
+    has_password = services.current_user_future(request).result().has_password if name == "email" else True
+    form = ProfileFieldForm(name, request.POST, has_password=has_password)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
+        # Every field the form carries goes upstream: for an email, the current password with it.
         user, failure = form_write(
             form,
-            lambda: services.profile_update(request, fields={name: form.cleaned_data[name]}, action=f"profile-{name}"),
+            lambda: services.profile_update(request, fields=dict(form.cleaned_data), action=f"profile-{name}"),
+            credential="current_password" if "current_password" in form.fields else None,
         )
         if user is not None:
             notice = success(request, _("%(field)s saved.") % {"field": profile_field(name).label})
@@ -165,6 +175,7 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
                 return HttpResponseRedirect(reverse(PAGES[page]) + f"#field-{name}")
             item = inline_field(user, name, page, notice=notice)
             return render(request, "accounts/_inline_field.html", {"item": item})
+    keep_typed_passwords(form)
     status = failure_status(request, failure)
     if request.htmx:
         user = services.current_user_future(request).result()

@@ -23,6 +23,7 @@ from accounts.forms import (
     PasswordChangeForm,
     ProfileFieldForm,
     TfaCodeForm,
+    keep_typed_passwords,
 )
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.profile_views import editing_form, inline_field
@@ -178,6 +179,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
                 confirmation=form.cleaned_data["new_password_confirmation"],
             ),
             mapping=PASSWORD_FIELDS,
+            credential="current_password",
         )
         if failure is None:
             notice = success(request, _("Your password was changed. Use the new one next time you sign in."))
@@ -186,6 +188,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
             fresh = PasswordChangeForm(identity=(user.username, user.email))
             context = {"user": user, "password_form": fresh, "password_notice": notice}
             return render(request, "accounts/authentication.html#password", context)
+    keep_typed_passwords(form)
     status = failure_status(request, failure)
     if request.htmx:
         context = {"user": user, "password_form": form}
@@ -246,6 +249,9 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
             activation = services.tfa_confirm(request, code=form.cleaned_data["code"])
         except errors.Unauthorized:
             raise
+        except errors.RequestRefused as exc:
+            failure = exc
+            form.add_error("code", _("This code is not valid. Check your phone's clock, then type the current code."))
         except errors.ValidationFailed as exc:
             failure = exc
             if "attempt" in exc.errors:
@@ -288,6 +294,9 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
             services.tfa_turn_off(request, code=form.cleaned_data["code"])
         except errors.Unauthorized:
             raise
+        except errors.RequestRefused as exc:
+            failure = exc
+            form.add_error("code", _("This code is not valid. Type the current code, or an unused recovery code."))
         except errors.ValidationFailed as exc:
             failure = exc
             if "attempt" in exc.errors:

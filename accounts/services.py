@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts import session as account_session
 from dashboard import concurrency
@@ -22,22 +23,37 @@ logger = logging.getLogger("dashboard.accounts")
 T = TypeVar("T")
 
 
+def _first_match(user_agent: str, markers: tuple[tuple[str, str], ...], default: str) -> str:
+    return next((name for marker, name in markers if marker in user_agent), default)
+
+
 def _browser_name(user_agent: str) -> str:
-    for marker, name in (
-        ("Edg/", "Edge"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"),
-    ):
-        if marker in user_agent:
-            return name
-    return "browser"
+    markers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"))
+    return _first_match(user_agent, (*markers, ("Safari/", "Safari")), "a browser")
+
+
+def _system_name(user_agent: str) -> str:
+    markers = (
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("CrOS", "ChromeOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    )
+    return _first_match(user_agent, markers, "")
 
 
 def dashboard_token_name(request: HttpRequest) -> str:
-    """``Dashboard - <host> (<browser>)``: recognisable in the token list, and revoked at sign-out."""
+    """``Dashboard - <host> - <browser> on <system> - <date and time>``: each sign-in's token is
+    told apart in the token list (and in the platform's own tools), and revoked at sign-out."""
     host = request.get_host().split(":")[0]
-    return f"Dashboard - {host} ({_browser_name(request.headers.get('User-Agent', ''))})"[:100]
+    user_agent = request.headers.get("User-Agent", "")
+    system = _system_name(user_agent)
+    client = _browser_name(user_agent) + (f" on {system}" if system else "")
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")  # as the token list shows times
+    return f"Dashboard - {host} - {client} - {when}"[:100]
 
 
 def signin_with_token(request: HttpRequest, *, api_token: str) -> User:
@@ -105,6 +121,9 @@ def _start(
         created_token=created,
     )
     cache.set(user_cache_key(user.id), user, settings.UPSTREAM_READ_CACHE_SECONDS)
+    # The sign-in wrote to the token list (a new token, or a pasted one's last use): another
+    # session's cached copy of it is stale now.
+    forget_user_reads(user.id, "tokens")
 
 
 def signout(request: HttpRequest) -> None:
@@ -122,6 +141,7 @@ def signout(request: HttpRequest) -> None:
             )
     if current is not None:
         forget_user_cache(current.user_id)
+        forget_user_reads(current.user_id, "tokens")
         logger.info("signed out", extra={"action": "signout", "user_id": current.user_id})
     request.session.flush()
 
@@ -132,6 +152,11 @@ def user_cache_key(user_id: str) -> str:
 
 def forget_user_cache(user_id: str) -> None:
     cache.delete(user_cache_key(user_id))
+
+
+def forget_user_reads(user_id: str, *what: str) -> None:
+    """Drop a user's cached reads (``_cached``'s keys) after a write changed them."""
+    cache.delete_many([f"user:{user_id}:{name}" for name in what])
 
 
 def current_user(request: HttpRequest) -> User:
@@ -186,7 +211,7 @@ def _cached(request: HttpRequest, what: str, read: Callable[[], T]) -> T:
 
 
 def _forget(request: HttpRequest, what: str) -> None:
-    cache.delete(f"user:{_account(request).user_id}:{what}")
+    forget_user_reads(_account(request).user_id, what)
 
 
 def _log(request: HttpRequest, message: str, action: str, **extra: object) -> None:
@@ -308,9 +333,22 @@ def api_tokens(request: HttpRequest) -> list[Token]:
 
 
 def session_token_id(request: HttpRequest) -> str | None:
-    """The token this session signed in with: known at password sign-in (the dashboard created
-    it); for a pasted token, read from the bearer's claims when they carry it."""
-    return _account(request).token_id or account_session.bearer_token_id(request.session)
+    """The token this session signed in with, by the id the platform gave when the dashboard
+    created it at password sign-in. A pasted token's id is unknown (nothing in the contract maps a
+    secret to an id; the bearer's claims are undocumented)."""
+    return _account(request).token_id
+
+
+def _session_token_dead(request: HttpRequest) -> bool:
+    """After a renew or delete: does the session's own API token still exchange? When the session's
+    token id is unknown (a pasted token), this is how the dashboard learns it was that one."""
+    try:
+        tokens.token_exchange(api_token=account_session.api_token(request.session))
+    except errors.Unauthorized:
+        return True
+    except errors.UpstreamError:
+        return False  # no answer is not a refusal: the session goes on
+    return False
 
 
 def api_token_add(request: HttpRequest, *, name: str) -> CreatedToken:
@@ -324,11 +362,14 @@ def api_token_add(request: HttpRequest, *, name: str) -> CreatedToken:
 
 def api_token_renew(request: HttpRequest, *, token_id: str) -> CreatedToken:
     """Renew; when it is this session's own token, the session switches to the new secret."""
-    own = token_id == session_token_id(request)
+    known = session_token_id(request)
+    own = token_id == known
     try:
         renewed = tokens.token_renew(auth=_auth(request), token_id=token_id)
     finally:
         _forget(request, "tokens")
+    if known is None:
+        own = _session_token_dead(request)
     if own:
         bearer = tokens.token_exchange(api_token=renewed.secret)
         account_session.replace_api_token(request.session, api_token=renewed.secret, bearer=bearer)
@@ -338,11 +379,14 @@ def api_token_renew(request: HttpRequest, *, token_id: str) -> CreatedToken:
 
 def api_token_remove(request: HttpRequest, *, token_id: str) -> bool:
     """Delete a token. Returns True when it was this session's own: the session then ends."""
-    own = token_id == session_token_id(request)
+    known = session_token_id(request)
+    own = token_id == known
     try:
         tokens.token_delete(auth=_auth(request), token_id=token_id)
     finally:
         _forget(request, "tokens")
+    if known is None:
+        own = _session_token_dead(request)
     _log(request, "API token deleted", "api-token-delete", own=own)
     if own:
         forget_user_cache(_account(request).user_id)

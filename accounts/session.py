@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -158,21 +157,3 @@ def replace_api_token(session: SessionBase, *, api_token: str, bearer: tokens.Be
     data["bearer"] = encrypt(bearer.value)
     data["bearer_exp"] = bearer.expires_at.timestamp()
     session.modified = True
-
-
-def bearer_token_id(session: SessionBase) -> str | None:
-    """The id of the API token behind the session's bearer, when the bearer's claims carry one.
-
-    Sessions started from a pasted API token do not know their token's id. The platform's JWT
-    claims are undocumented; the sandbox puts the token id in ``tid``. The claims are read
-    without verifying the signature (only to mark a row in a list, never to grant anything).
-    """
-    data = session.get(KEY)
-    if not data or "bearer" not in data:
-        return None
-    try:
-        claims = jwt.decode(decrypt(data["bearer"]), options={"verify_signature": False})
-    except (jwt.PyJWTError, errors.Unauthorized):
-        return None
-    value = claims.get("tid")
-    return value if isinstance(value, str) and value else None

@@ -1,7 +1,9 @@
-"""Sign-in throttling per client IP and per identity, in the shared cache.
+"""Sign-in throttling per client IP and per identity (a login, or a pasted token's fingerprint),
+in the cache.
 
 The identity is hashed before it becomes a cache key, and the same message is given whatever
-the identity, so the throttle never tells whether an account exists.
+the identity, so the throttle never tells whether an account exists. The counters live in the
+cache: shared by every worker with ``REDIS_URL``, per worker process without it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ def client_ip(request: HttpRequest) -> str:
         if len(chain) >= hops:
             return chain[-hops]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def token_fingerprint(api_token: str) -> str:
+    """A pasted API token as a throttle identity: its hash, so the secret is never a cache key."""
+    return "token:" + hashlib.sha256(api_token.strip().encode()).hexdigest()
 
 
 def _keys(request: HttpRequest, identity: str) -> list[str]:

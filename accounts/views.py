@@ -41,10 +41,15 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _signed_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
-    """Go on, in the language and theme the account keeps upstream (from any browser)."""
+    """Go on, in the language and theme the account keeps upstream, except where this browser
+    already has a choice of its own: the platform answers its defaults for an account that never
+    chose (indistinguishable from a choice), and a choice made before sign-in must survive it."""
     response = HttpResponseRedirect(target)
     language, theme = preferences.from_user_preferences(user.preferences)
-    preferences.remember(request, response, language=language, theme=theme)
+    chosen_language, chosen_theme = preferences.browser_has_chosen(request)
+    preferences.remember(
+        request, response, language=None if chosen_language else language, theme=None if chosen_theme else theme
+    )
     return response
 
 
@@ -59,6 +64,14 @@ def _refused_by_throttle(request: HttpRequest, identity: str, form: forms.Form) 
         % {"minutes": throttle.retry_minutes()},
     )
     return True
+
+
+def _identity(request: HttpRequest, method: str) -> str:
+    """What the throttle counts failures against besides the client address: the login, or the
+    pasted token's fingerprint (never one key shared by every token sign-in)."""
+    if method == "password":
+        return request.POST.get("login", "")
+    return throttle.token_fingerprint(request.POST.get("api_token", ""))
 
 
 def _upstream_message(exc: errors.UpstreamError) -> str:
@@ -84,7 +97,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = password_form if method == "password" else token_form
-        identity = request.POST.get("login", "") if method == "password" else "api-token"
+        identity = _identity(request, method)
         if _refused_by_throttle(request, identity, form):
             status = 429
         elif form.is_valid():
@@ -127,8 +140,7 @@ def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> H
         }
         return redirect("accounts:signin_otp")
     except errors.Unauthorized:
-        identity = form.cleaned_data.get("login", "api-token")
-        throttle.record_failure(request, identity)
+        throttle.record_failure(request, _identity(request, method))
         if method == "token":
             form.add_error(
                 "api_token",
@@ -170,10 +182,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
                 )
             except errors.Unauthorized:
                 throttle.record_failure(request, pending["login"])
-                form.add_error(
-                    "otp",
-                    _("This code is not valid. Codes change every 30 seconds: try the current one."),
-                )
+                form.add_error("otp", _otp_refused(form.cleaned_data["otp"]))
             except errors.UpstreamError as exc:
                 form.add_error(None, _upstream_message(exc))
             else:
@@ -185,6 +194,15 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
         "accounts/signin_otp.html",
         {"form": form, "login": pending["login"]},
         status=status,
+    )
+
+
+def _otp_refused(code: str) -> str:
+    if code.isdigit() and len(code) == 6:
+        return _("This code is not valid. Codes change every 30 seconds: try the current one.")
+    return _(
+        "This recovery code is not valid, or it was already used: each recovery code works once. "
+        "Try another one, or the 6-digit code from your app."
     )
 
 

@@ -7,12 +7,12 @@ account. Whoever can read the invoices through the API can read them here; nothi
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import logging
 import math
 import tempfile
+import time
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -25,15 +25,14 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 
 from accounts import session as account_session
-from dashboard import concurrency
-from dashboard.money import Money, change_ratio, plain_amount, vat_on
+from dashboard import billing_calendar, concurrency
+from dashboard.money import HOURS_PER_30_DAYS, Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
-from dashboard.upstream import errors
+from dashboard.upstream import downloads, errors
 from dashboard.upstream.parse import Page, Pagination
 
 logger = logging.getLogger("dashboard.billing")
@@ -175,11 +174,20 @@ def invoice(request: HttpRequest, invoice_id: str) -> upstream.Invoice:
 
 
 def invoices_needing_action(
-    invoices: Iterable[upstream.Invoice],
+    invoices: Iterable[upstream.Invoice], *, at: datetime | None = None
 ) -> tuple[list[upstream.Invoice], list[upstream.Invoice]]:
-    """(failed, new): failed ones must be paid now; new ones will be charged automatically."""
+    """(failed, new): failed ones must be paid now; new ones of complete months will be charged
+    automatically. The running month's invoice is new too, but in progress: it waits for nothing."""
     items = list(invoices)
-    return [i for i in items if i.state == "failed"], [i for i in items if i.state == "new"]
+    failed = [i for i in items if i.state == "failed"]
+    return failed, [i for i in items if i.state == "new" and not billing_calendar.in_progress(i, at)]
+
+
+def last_complete_invoice(
+    invoices: Iterable[upstream.Invoice], *, at: datetime | None = None
+) -> upstream.Invoice | None:
+    """The newest invoice of a complete month (the list is newest first)."""
+    return next((i for i in invoices if not billing_calendar.in_progress(i, at)), None)
 
 
 @dataclass(frozen=True)
@@ -378,6 +386,9 @@ def archive_progress(request: HttpRequest, job: str) -> dict[str, int] | None:
     return progress
 
 
+ARCHIVE_DEADLINE_FACTOR = 4  # an archive may take as long as four single downloads
+
+
 def invoice_archive(
     request: HttpRequest, invoices: list[upstream.Invoice], *, job: str | None = None
 ) -> Iterator[bytes]:
@@ -395,14 +406,21 @@ def invoice_archive(
 
     sink = _Sink()
     report(0)
+    # The whole archive has a deadline too, so a slow file host holds a download slot for a
+    # bounded time: past it, the remaining PDFs are listed as missing without being asked for.
+    until = time.monotonic() + settings.DOWNLOAD_DEADLINE_SECONDS * ARCHIVE_DEADLINE_FACTOR
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for done, invoice_row in enumerate(invoices, start=1):
             name = invoice_filename(invoice_row)
+            if time.monotonic() >= until:
+                missing.append(name)
+                report(done)
+                continue
             try:
                 with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
                     location = upstream.invoice_download_url(auth=auth, invoice_id=invoice_row.id)
-                    with upstream.invoice_pdf_stream(auth=auth, url=location) as chunks:
-                        for chunk in chunks:
+                    with downloads.file_open(url=location, until=until) as download:
+                        for chunk in download:
                             spool.write(chunk)
                     spool.seek(0)
                     with archive.open(name, mode="w") as entry:
@@ -430,9 +448,7 @@ def invoice_archive(
 # Spend chart and month-over-month --------------------------------------------------------------
 
 
-def month_add(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
+month_add = billing_calendar.month_add
 
 
 @dataclass(frozen=True)
@@ -442,20 +458,35 @@ class MonthSpend:
     invoiced: bool
 
 
-def monthly_spend(invoices: Iterable[upstream.Invoice], *, months: int, today: date) -> list[MonthSpend]:
-    """The last ``months`` billing months up to this one, oldest first; a month without an invoice
-    shows as zero and is marked, so the chart never invents a value."""
+def _spend_by_month(invoices: Iterable[upstream.Invoice]) -> dict[date, Money]:
     by_month: dict[date, Money] = {}
     for row in invoices:
         if row.billing_month is not None:
             month = row.billing_month.replace(day=1)
             by_month[month] = by_month.get(month, Money.zero()) + row.total_price_with_vat
-    last = today.replace(day=1)
+    return by_month
+
+
+def monthly_spend(invoices: Iterable[upstream.Invoice], *, months: int, at: datetime | None = None) -> list[MonthSpend]:
+    """The last ``months`` complete billing months, oldest first (the running month is in progress,
+    see ``running_month_spend``); a month without an invoice shows as zero and is marked, so the
+    chart never invents a value."""
+    by_month = _spend_by_month(invoices)
+    last = billing_calendar.last_complete_month(at)
     first = month_add(last, -(months - 1))
     return [
         MonthSpend(month=m, total=by_month.get(m, Money.zero()), invoiced=m in by_month)
         for m in (month_add(first, i) for i in range(months))
     ]
+
+
+def running_month_spend(invoices: Iterable[upstream.Invoice], *, at: datetime | None = None) -> MonthSpend | None:
+    """The running month's invoice so far (in progress), or None when the platform has none yet."""
+    running = billing_calendar.running_month(at)
+    by_month = _spend_by_month(i for i in invoices if billing_calendar.in_progress(i, at))
+    if running not in by_month:
+        return None
+    return MonthSpend(month=running, total=by_month[running], invoiced=True)
 
 
 @dataclass(frozen=True)
@@ -484,6 +515,7 @@ class SpendChart:
     ticks: list[Tick]
     total: Money
     average: Money
+    averaged_months: int  # complete months since the first invoice in the period
 
     @property
     def has_invoices(self) -> bool:
@@ -534,13 +566,17 @@ def spend_chart(series: list[MonthSpend]) -> SpendChart:
         )
     ticks = [Tick(y=(bottom - plot_h * i / 4).quantize(Decimal("0.1")), value=Money(ceiling * i / 4)) for i in range(5)]
     total = sum((s.total for s in series), Money.zero())
+    # Months before the first invoice are not months of spending: they would drag the average down.
+    first = next((i for i, s in enumerate(series) if s.invoiced), len(series))
+    averaged = len(series) - first
     return SpendChart(
         height=height,
         plot_bottom=bottom,
         bars=bars,
         ticks=ticks,
         total=total,
-        average=Money(total.amount / max(len(series), 1)),
+        average=Money(total.amount / max(averaged, 1)),
+        averaged_months=averaged,
     )
 
 
@@ -567,18 +603,35 @@ class MonthOverMonth:
     previous_month: date
     rows: list[AppChange] = field(default_factory=list)
 
+    @property
+    def steady_ratio(self) -> Decimal:
+        """The change of an app that ran the same way both months: the months' lengths differ."""
+        days = billing_calendar.month_last_day(self.month).day
+        previous_days = billing_calendar.month_last_day(self.previous_month).day
+        return Decimal(days) / Decimal(previous_days) - 1
+
+    @property
+    def steady_percent(self) -> Decimal:
+        return self.steady_ratio * 100
+
 
 BIGGEST_MOVERS = 3
+# A change within this of the months' length difference is no move: the app ran the same way.
+STEADY_TOLERANCE = Decimal("0.01")
 
 
-def month_over_month(invoices: Iterable[upstream.Invoice], *, month: date | None = None) -> MonthOverMonth | None:
+def month_over_month(
+    invoices: Iterable[upstream.Invoice], *, month: date | None = None, at: datetime | None = None
+) -> MonthOverMonth | None:
     """Per-app spend (excluding VAT, from the detailed items) of a month against the month before.
 
-    Defaults to the latest invoiced month. The rows are sorted by the size of the change; the
-    ``BIGGEST_MOVERS`` largest non-zero changes are flagged."""
+    Defaults to the latest complete invoiced month: the running month is in progress (on the 1st
+    it holds a few hours), so it is never compared with a full month. The rows are sorted by the
+    size of the change; of the ``BIGGEST_MOVERS`` largest, those the months' lengths do not explain
+    (31 days against 30 is -3.2 % for an app that ran the same way) are flagged."""
     per_month: dict[date, dict[str, Money]] = {}
     for row in invoices:
-        if row.billing_month is None:
+        if row.billing_month is None or billing_calendar.in_progress(row, at):
             continue
         apps = per_month.setdefault(row.billing_month.replace(day=1), {})
         for item in row.detailed_items:
@@ -594,7 +647,12 @@ def month_over_month(invoices: Iterable[upstream.Invoice], *, month: date | None
     ]
     rows = [AppChange(app=r.app, before=r.before, after=r.after, ratio=change_ratio(r.before, r.after)) for r in rows]
     rows.sort(key=lambda r: (-abs(r.change.amount), r.app))
-    movers = {r.app for r in rows[:BIGGEST_MOVERS] if not r.change.rounded().is_zero()}
+    steady = MonthOverMonth(month=current, previous_month=previous).steady_ratio
+    movers = {
+        r.app
+        for r in rows[:BIGGEST_MOVERS]
+        if not r.change.rounded().is_zero() and (r.ratio is None or abs(r.ratio - steady) > STEADY_TOLERANCE)
+    }
     return MonthOverMonth(
         month=current,
         previous_month=previous,
@@ -614,14 +672,30 @@ class RegionUsage:
     apps: list[upstream.AppUsage]
 
 
+# Until a week of the month has run, the month so far is a few hours or days: projecting it
+# straight multiplies every one-off (an addon removed this morning, a deploy's extra container,
+# the cent each usage line is rounded to) by the month's length over the time elapsed: x744 at
+# 01:00 on the 1st, still x4 on the 7th, and it has not seen a weekend yet. Young months are
+# projected from what runs now instead: the month so far plus the hourly rate of the running apps'
+# containers and of the active addons, until the month ends. From a week on, the month so far
+# holds a whole weekly cycle and the straight projection is the better estimate.
+YOUNG_MONTH = timedelta(days=7)
+FORECAST_RUNNING_RATE = "running_rate"
+FORECAST_LINEAR = "linear"
+# App statuses that bill no container (the others run, start or restart containers).
+STOPPED_APP_STATUSES = frozenset({"stopped", "new"})
+
+
 @dataclass(frozen=True)
 class Forecast:
-    """A linear projection of month-to-date usage to the month's end: an estimate."""
+    """The month's usage projected to its end: an estimate, on the platform's clock (UTC)."""
 
     month_end: date
     elapsed_ratio: Decimal
     total: Money
     per_app: dict[str, Money]  # by app id
+    method: str = FORECAST_LINEAR
+    hourly_rate: Money | None = None  # what runs now, for the running-rate method
 
 
 @dataclass(frozen=True)
@@ -686,26 +760,98 @@ def usage_report(request: HttpRequest, *, date_from: date, date_to: date, now: d
         raise first_error
     apps.sort(key=lambda pair: (pair[1].app, pair[0]))
     report = UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=None)
-    forecast = month_forecast(report, now=now or timezone.localtime())
+    forecast = month_forecast(report, now=now or billing_calendar.now())
     return UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=forecast)
 
 
+def app_hourly_rate(app: upstream.AppUsage, *, elapsed_minutes: int) -> Money:
+    """What an app costs an hour now: its containers (the month's container-minutes over the
+    minutes elapsed give how many of each size run) at the size's price per 30 days / 720, plus its active
+    addons at their plan's price (per 30 days = 720 hours). A stopped app runs no container."""
+    rate = Money.zero()
+    if app.status not in STOPPED_APP_STATUSES and elapsed_minutes > 0:
+        for runtime in app.runtimes:
+            if runtime.duration_minutes <= 0:
+                continue
+            if runtime.size.thirtydays_price is not None:
+                per_hour = Money(runtime.size.thirtydays_price.amount / HOURS_PER_30_DAYS)
+            else:
+                per_hour = Money(runtime.price.amount * 60 / runtime.duration_minutes)
+            rate += Money(per_hour.amount * runtime.duration_minutes / elapsed_minutes)
+    for addon in app.addon_usages:
+        if not addon.active:
+            continue
+        if addon.plan_price is not None:
+            rate += Money(addon.plan_price.amount / HOURS_PER_30_DAYS)
+        elif addon.runtime_minutes > 0:
+            rate += Money(addon.price.amount * 60 / addon.runtime_minutes)
+    return rate
+
+
 def month_forecast(report: UsageReport, *, now: datetime) -> Forecast | None:
-    """Only for this month's range (from the 1st to today): total x month length / time elapsed."""
-    today = now.date()
-    if report.date_from != today.replace(day=1) or report.date_to != today:
+    """Only for the running month's range (from the 1st to today, UTC days as the upstream counts
+    them). Young months: so far + the hourly rate of what runs now x the hours left; later: so far
+    x month length / time elapsed. Both on one clock, UTC, like the usage itself."""
+    today = billing_calendar.today(now)
+    running = billing_calendar.running_month(now)
+    if report.date_from != running or report.date_to != today:
         return None
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    days = calendar.monthrange(today.year, today.month)[1]
-    elapsed = Decimal(int((now - month_start).total_seconds()))
-    if elapsed <= 0:
+    month_start = billing_calendar.month_start(running)
+    month_end = billing_calendar.month_start(billing_calendar.month_add(running, 1))
+    elapsed = now - month_start
+    elapsed_minutes = int(elapsed.total_seconds() // 60)
+    if elapsed_minutes <= 0:
         return None
-    ratio = elapsed / Decimal(days * 86400)
+    ratio = Decimal(int(elapsed.total_seconds())) / Decimal(int((month_end - month_start).total_seconds()))
+    last_day = billing_calendar.month_last_day(running)
+    if elapsed < YOUNG_MONTH:
+        hours_left = Decimal(int((month_end - now).total_seconds())) / 3600
+        rates = {app.app_id: app_hourly_rate(app, elapsed_minutes=elapsed_minutes) for _, app in report.apps}
+        per_app = {app.app_id: app.total + rates[app.app_id] * hours_left for _, app in report.apps}
+        return Forecast(
+            month_end=last_day,
+            elapsed_ratio=ratio,
+            total=sum(per_app.values(), Money.zero()),
+            per_app=per_app,
+            method=FORECAST_RUNNING_RATE,
+            hourly_rate=sum(rates.values(), Money.zero()),
+        )
     return Forecast(
-        month_end=today.replace(day=days),
+        month_end=last_day,
         elapsed_ratio=ratio,
         total=Money(report.total.amount / ratio),
         per_app={app.app_id: Money(app.total.amount / ratio) for _, app in report.apps},
+    )
+
+
+@dataclass(frozen=True)
+class InvoicedMonths:
+    """What the invoices of the complete months a usage range covers add up to, excluding VAT."""
+
+    first: date
+    last: date
+    total: Money
+    count: int
+
+
+def invoiced_months(
+    invoices: Iterable[upstream.Invoice], *, date_from: date, date_to: date, at: datetime | None = None
+) -> InvoicedMonths | None:
+    """Only for a range of whole, complete billing months (1st to last day): there usage and invoices
+    meet. They can differ by a few cents: the platform rounds each invoice line to the cent every
+    month, while usage over the range is rounded once per app and size or addon."""
+    if date_from.day != 1 or date_to != billing_calendar.month_last_day(date_to):
+        return None
+    if not billing_calendar.is_complete(date_to, at):
+        return None
+    rows = [i for i in invoices if i.billing_month is not None and date_from <= i.billing_month <= date_to]
+    if not rows:
+        return None
+    return InvoicedMonths(
+        first=date_from,
+        last=date_to.replace(day=1),
+        total=sum((i.total_price for i in rows), Money.zero()),
+        count=len(rows),
     )
 
 

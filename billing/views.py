@@ -1,28 +1,30 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
-from contextlib import ExitStack
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
-from billing import services
+from billing import payment, services
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
-from dashboard import concurrency
+from dashboard import billing_calendar, concurrency
 from dashboard.upstream import billing as upstream
-from dashboard.upstream import errors
+from dashboard.upstream import downloads, errors
 
 logger = logging.getLogger("dashboard.billing")
 
@@ -39,7 +41,8 @@ def _reraise_unauthorized(result: object) -> None:
 
 
 def _today() -> date:
-    return timezone.localdate()
+    """The platform's date (UTC): usage days, billing months and card expiry follow its calendar."""
+    return billing_calendar.today()
 
 
 # Billing page ----------------------------------------------------------------------------------
@@ -58,12 +61,24 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     parts = concurrency.gather(
         profile=lambda: services.billing_profile(request),
         operations=lambda: services.operations_page(request, page=page, per_page=per_page),
+        user=lambda: account_services.current_user_future(request).result(),
+        invoices=lambda: services.all_invoices_future(request).result(),
     )
     for result in parts.values():
         _reraise_unauthorized(result)
     profile = parts["profile"]
     operations = parts["operations"]
+    situation = None
+    if not isinstance(parts["user"], Exception):
+        situation = payment.payment_situation(
+            user=parts["user"],
+            invoices=[] if isinstance(parts["invoices"], Exception) else parts["invoices"],
+            profile=None if isinstance(profile, Exception) else profile,
+            profile_known=not isinstance(profile, Exception),
+        )
     context = {
+        "situation": situation,
+        "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
         "profile_error": profile if isinstance(profile, Exception) else None,
         "card_state": None if isinstance(profile, Exception) else services.card_expiry_state(profile, _today()),
@@ -228,38 +243,84 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     try:
         invoice = services.invoice(request, invoice_id)
         location = services.invoice_pdf_location(request, invoice_id)
+        downloads.download_target(location)  # refused here, before anything is fetched from it
     except errors.Unauthorized:
         raise
     except errors.NotFound:
         return _download_failed(request, invoice_id, _("This invoice does not exist or is not yours."), 404)
     except errors.UpstreamError as exc:
-        return _download_failed(request, invoice_id, _download_message(exc), 503)
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
-    stack = ExitStack()
-    try:
-        chunks = stack.enter_context(upstream.invoice_pdf_stream(auth=request.auth, url=location))
-    except errors.Unauthorized:
-        raise
-    except errors.UpstreamError as exc:
         services.forget_pdf_location(request, invoice_id)
-        return _download_failed(request, invoice_id, _download_message(exc), 503)
+        return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
+    if request.htmx:
+        if downloads.downloads_running() >= settings.DOWNLOAD_CONCURRENCY:
+            return _downloads_busy(request, invoice_id)
+        return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
+    slot = downloads.download_slot()
+    if slot is None:
+        return _downloads_busy(request, invoice_id)
     services.forget_pdf_location(request, invoice_id)
-
-    def body():  # type: ignore[no-untyped-def]
-        with stack:
-            yield from chunks
-
-    response = StreamingHttpResponse(body(), content_type="application/pdf")
+    try:
+        download = downloads.file_open(url=location)
+    except errors.UpstreamError as exc:
+        slot.release()
+        return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
+    # The bytes go to the browser as they come; closing the response ends the download and frees
+    # the slot, whether it finished, failed or the person went away.
+    response = StreamingHttpResponse(slot.hold(download), content_type="application/pdf")
+    if download.content_length is not None:
+        response["Content-Length"] = str(download.content_length)  # a cut-off file shows as one
     response["Content-Disposition"] = f'attachment; filename="{services.invoice_filename(invoice)}"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx passes the bytes on as they come
     return response
 
 
 def _download_message(exc: errors.UpstreamError) -> str:
     if isinstance(exc, errors.RateLimited):
         return _("Too many requests to the platform: wait a minute, then download the PDF again.")
+    if isinstance(exc, downloads.DownloadRefused) and exc.reason == "redirects":
+        return _(
+            "The platform's file host sent the download through too many redirects, so it was stopped. "
+            "Please try again later, or download the PDF from the platform's own dashboard."
+        )
+    if isinstance(exc, downloads.DownloadRefused):
+        return _(
+            "The platform sent the download to a host this dashboard is not allowed to contact, so nothing "
+            "was fetched. Please download the PDF from the platform's own dashboard, and tell this "
+            "dashboard's operator."
+        )
+    if isinstance(exc, downloads.DownloadTooSlow):
+        seconds = math.ceil(settings.DOWNLOAD_DEADLINE_SECONDS)
+        return ngettext(
+            "The platform's file host sent the PDF too slowly, so the download was stopped after "
+            "%(seconds)s second. Please try again in a few minutes.",
+            "The platform's file host sent the PDF too slowly, so the download was stopped after "
+            "%(seconds)s seconds. Please try again in a few minutes.",
+            seconds,
+        ) % {"seconds": seconds}
     return _("The invoice PDF could not be fetched from the platform right now. Please try again in a moment.")
+
+
+def _download_status(exc: errors.UpstreamError) -> int:
+    if isinstance(exc, downloads.DownloadRefused):
+        return 502
+    if isinstance(exc, errors.UpstreamTimeout):
+        return 504
+    return 503
+
+
+DOWNLOADS_RETRY_AFTER_SECONDS = 10
+
+
+def _downloads_busy(request: AuthenticatedRequest, invoice_id: str | None) -> HttpResponse:
+    """Every download slot of this process is taken: a clear 503 the person can retry."""
+    message = _("Too many downloads are running on this server right now. Please try again in a few seconds.")
+    if invoice_id is None:
+        response = render(request, "billing/download_failed.html", {"message": message}, status=503)
+    else:
+        response = _download_failed(request, invoice_id, message, 503)
+    response["Retry-After"] = str(DOWNLOADS_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _download_failed(request: AuthenticatedRequest, invoice_id: str, message: str, status: int) -> HttpResponse:
@@ -286,9 +347,10 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
         return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
-    series = services.monthly_spend(every, months=months, today=today)
+    series = services.monthly_spend(every, months=months)
     context["series"] = series
     context["chart"] = services.spend_chart(series)
+    context["running"] = services.running_month_spend(every)
     if request.htmx:
         return render(request, "billing/reports.html#spend", context)
     years = sorted({i.billing_month.year for i in every if i.billing_month}, reverse=True)
@@ -324,11 +386,15 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
         raise Http404("no invoices that year")
     job = request.GET.get("job", "")
     job = job if job.replace("-", "").replace("_", "").isalnum() and len(job) <= 40 else ""
+    slot = downloads.download_slot()  # one slot for the whole archive: its PDFs come one by one
+    if slot is None:
+        return _downloads_busy(request, None)
     response = StreamingHttpResponse(
-        services.invoice_archive(request, chosen, job=job or None), content_type="application/zip"
+        slot.hold(services.invoice_archive(request, chosen, job=job or None)), content_type="application/zip"
     )
     response["Content-Disposition"] = f'attachment; filename="invoices-{year}.zip"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"
     return response
 
 
@@ -365,12 +431,26 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
             raise
         except errors.UpstreamError as exc:
             context["usage_error"] = exc
+        context["invoiced"] = _invoiced_months(request, chosen.date_from, chosen.date_to)
         context["query"] = urlencode(
             {"preset": chosen.preset}
             if chosen.preset != "custom"
             else {"preset": "custom", "from": chosen.date_from.isoformat(), "to": chosen.date_to.isoformat()}
         )
     return render(request, _template(request, "billing/usage.html", "usage-body"), context, status=status)
+
+
+def _invoiced_months(request: AuthenticatedRequest, date_from: date, date_to: date) -> services.InvoicedMonths | None:
+    """The invoices of the same whole months, to set beside the usage; left out if unreadable."""
+    if date_from.day != 1:
+        return None
+    try:
+        every = services.all_invoices_future(request).result()
+    except errors.Unauthorized:
+        raise
+    except errors.UpstreamError:
+        return None
+    return services.invoiced_months(every, date_from=date_from, date_to=date_to)
 
 
 @require_GET

@@ -1,7 +1,9 @@
 """``make demo``: the sandbox and the dashboard side by side, on loopback, until Ctrl-C.
 
 Two processes, so that the dashboard calls the sandbox over real HTTP exactly as it would call
-the platform API; the sandbox keeps its own database.
+the platform API; the sandbox keeps its own database. Both run as the product runs (gunicorn,
+DEBUG off, so a missing page shows the designed 404 page), and the console shows only what is
+served where, the demo logins, then the dashboard's log lines.
 """
 
 from __future__ import annotations
@@ -35,12 +37,22 @@ def main() -> int:
     sandbox_port = env_int("SANDBOX_PORT", 8001)
     var_dir = os.environ.get("VAR_DIR", os.path.join(os.getcwd(), "var"))
     sandbox_url = f"http://127.0.0.1:{sandbox_port}/sandbox"
-    common = {**os.environ, "DJANGO_SETTINGS_MODULE": "dashboard.settings.development", "PYTHONUNBUFFERED": "1"}
+    files_origin = f"http://localhost:{sandbox_port}"
+    common = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dashboard.settings.development",
+        "DJANGO_DEBUG": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
     sandbox_env = {
         **common,
         "SANDBOX_ENABLED": "true",
         "DATABASE_PATH": os.path.join(var_dir, "sandbox.sqlite3"),
-        "LOG_LEVEL": "WARNING",
+        # Invoice PDFs on another origin than the API, as on the platform (download.scalingo.com).
+        "SANDBOX_FILES_URL": f"{files_origin}/sandbox/files",
+        # Its 4xx answers are the platform's normal replies, already in the dashboard's lines.
+        "LOG_LEVEL": "ERROR",
+        "LOG_FORMAT": "text",
     }
     dashboard_env = {
         **common,
@@ -49,12 +61,12 @@ def main() -> int:
         "SCALINGO_AUTH_URL": f"{sandbox_url}/auth",
         "SCALINGO_API_URL": f"{sandbox_url}/api/osc-fr1",
         "SCALINGO_BILLING_URL": f"{sandbox_url}/billing",
+        "SCALINGO_DOWNLOAD_HOSTS": files_origin,
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
     }
-    manage = [sys.executable, "manage.py", "runserver", "--noreload"]
     processes = [
-        subprocess.Popen([*manage, f"127.0.0.1:{sandbox_port}"], env=sandbox_env),  # noqa: S603
-        subprocess.Popen([*manage, f"127.0.0.1:{port}"], env=dashboard_env),  # noqa: S603
+        subprocess.Popen(_server_command(sandbox_port), env=sandbox_env),  # noqa: S603
+        subprocess.Popen(_server_command(port), env=dashboard_env),  # noqa: S603
     ]
 
     def stop(*_: object) -> None:
@@ -75,7 +87,7 @@ def main() -> int:
             print("The demo did not start; see the errors above.", file=sys.stderr)
             stop()
             return 1
-        _print_banner(port)
+        _print_banner(port, sandbox_url)
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         return 1
@@ -85,12 +97,37 @@ def main() -> int:
         stop()
 
 
-def _print_banner(port: int) -> None:
+def _server_command(port: int) -> list[str]:
+    """gunicorn, quiet at start-up: no development-server banner or warning, no access log (the
+    dashboard logs each request itself)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dashboard.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "8",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "--no-control-socket",
+    ]
+
+
+def _print_banner(port: int, sandbox_url: str) -> None:
     from sandbox.demo import DEMO_ACCOUNTS
 
     lines = [
         "",
-        f"  Account dashboard (demo, local sandbox): http://127.0.0.1:{port}/",
+        f"  Account dashboard (demo): http://127.0.0.1:{port}/",
+        f"  Platform sandbox it calls (the local imitation of the Scalingo API): {sandbox_url}/",
         "",
         "  Demo logins — sign in with the email + password, or paste the API token:",
     ]

@@ -6,7 +6,11 @@ name every missing variable in one error (see ``require_all``).
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,3 +84,68 @@ def require_all() -> None:
         names = ", ".join(sorted(set(_missing)))
         _missing.clear()
         raise ImproperlyConfigured(f"Missing required environment variables: {names}")
+
+
+@dataclass(frozen=True)
+class HostEntry:
+    """One allowed download host: ``host``, ``host:port`` or ``scheme://host:port``.
+
+    Without a scheme, https only; a port given allows only that port, none allows any."""
+
+    scheme: str | None
+    host: str
+    port: int | None
+
+    @property
+    def is_ip(self) -> bool:
+        try:
+            ipaddress.ip_address(self.host)
+        except ValueError:
+            return False
+        return True
+
+
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def host_entry(text: str) -> HostEntry:
+    """Parse one entry strictly; a ``ValueError`` says what is wrong with it."""
+    value = text.strip().lower()
+    scheme: str | None = None
+    if "://" in value:
+        scheme, value = value.split("://", 1)
+        if scheme not in ("http", "https"):
+            raise ValueError(f"{text!r}: the scheme must be http or https")
+    if not value or any(c in value for c in "/?#@ \\"):
+        raise ValueError(f"{text!r}: give a host, host:port or scheme://host:port, without a path")
+    parts = urlsplit(f"//{value}")
+    host = parts.hostname or ""
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{text!r}: the port must be a number from 1 to 65535") from None
+    if port == 0 or value.endswith(":"):
+        raise ValueError(f"{text!r}: the port must be a number from 1 to 65535")
+    if value.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"{text!r}: not an IPv6 address") from None
+    elif not _HOST_NAME.match(host):
+        raise ValueError(f"{text!r}: not a host name")
+    return HostEntry(scheme=scheme, host=host, port=port)
+
+
+def env_host_entries(name: str, default: str) -> list[str]:
+    """A comma-separated list of ``host_entry`` values, every one checked at start-up."""
+    value = _raw(name)
+    items = [item.strip() for item in (default if value is None else value).split(",") if item.strip()]
+    problems = []
+    for item in items:
+        try:
+            host_entry(item)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ImproperlyConfigured(f"{name}: " + "; ".join(problems))
+    return items

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from dashboard.requestid import bind_request_id, current_request_id, reset_request_id
@@ -14,12 +16,13 @@ logger = logging.getLogger("dashboard.requests")
 
 # No inline script anywhere: every script is a same-origin file. Inline style attributes are not
 # used either. Images may come from https (addon logos on the platform's CDN) or data: URIs.
+IMG_SRC = "img-src 'self' https: data:"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' https: data:",
+        IMG_SRC,
         "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",
@@ -28,6 +31,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+
+
+def content_security_policy() -> str:
+    """The strict policy, plus, where ``CSP_UPSTREAM_IMAGES`` is on (development and tests), the
+    configured API's own origin when it is plain http: a local sandbox serves the addon logos
+    itself, over http. Never a blanket ``http:``; production keeps ``https:`` only."""
+    if not settings.CSP_UPSTREAM_IMAGES:
+        return CONTENT_SECURITY_POLICY
+    parts = urlsplit(settings.SCALINGO_API_URL)
+    host = parts.netloc.rpartition("@")[2]
+    if parts.scheme != "http" or not host:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(IMG_SRC, f"{IMG_SRC} http://{host}")
+
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "usb")
@@ -51,6 +69,7 @@ class RequestIdMiddleware:
                     "request",
                     extra={
                         "method": request.method,
+                        "path": request.path,
                         "route": getattr(getattr(request, "resolver_match", None), "route", None),
                         "status": response.status_code,
                         "duration_ms": round((time.monotonic() - started) * 1000, 1),
@@ -69,6 +88,6 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not request.path_info.startswith("/sandbox/"):
-            response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.setdefault("Content-Security-Policy", content_security_policy())
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -41,3 +41,9 @@ def from_user_preferences(preferences: dict[str, object] | None) -> tuple[str | 
     theme = preferences.get("theme")
     language = locale[:2] if isinstance(locale, str) else None
     return language, theme if isinstance(theme, str) else None
+
+
+def browser_has_chosen(request: HttpRequest) -> tuple[bool, bool]:
+    """(language, theme): whether this browser already holds a choice of its own (the footer's
+    selects, before or after sign-in), which the account's stored preferences must not override."""
+    return settings.LANGUAGE_COOKIE_NAME in request.COOKIES, THEME_COOKIE in request.COOKIES

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from django.http import HttpRequest
 
 from accounts.services import current_user_future
+from billing import payment
 from billing import services as billing_services
 from dashboard.upstream.billing import Invoice
 from dashboard.upstream.types import User
@@ -25,6 +27,8 @@ class AccountSummary:
     # waiting for their automatic charge. Empty when the invoices could not be read.
     failed_invoices: tuple[Invoice, ...] = field(default=())
     new_invoices: tuple[Invoice, ...] = field(default=())
+    # When the unpaid invoices suspend the account, while that is still ahead.
+    suspension_deadline: datetime | None = None
 
 
 class LazyAccountSummary:
@@ -49,4 +53,9 @@ class LazyAccountSummary:
             # The banner is a convenience: the invoices page shows its own error.
             logger.info("account banner without invoices", extra={"error": type(exc).__name__})
             failed, new = [], []
-        return AccountSummary(user=user, failed_invoices=tuple(failed), new_invoices=tuple(new))
+        return AccountSummary(
+            user=user,
+            failed_invoices=tuple(failed),
+            new_invoices=tuple(new),
+            suspension_deadline=None if user.is_suspended else payment.suspension_deadline(failed),
+        )

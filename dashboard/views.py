@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
 from billing import services as billing_services
-from dashboard import preferences
+from dashboard import billing_calendar, preferences
 from dashboard.concurrency import gather
 from dashboard.context_processors import THEMES
 from dashboard.upstream import errors, health
@@ -97,7 +97,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     that reloads only that part (``?part=…`` with htmx)."""
     part = request.GET.get("part", "")
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
-    today = timezone.localdate()
+    today = billing_calendar.today()
     reads = {
         "account": lambda: account_services.current_user_future(request).result(),
         "invoice": lambda: billing_services.all_invoices_future(request).result(),
@@ -115,7 +115,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         context[name] = None if failed else result
     if isinstance(context.get("invoice"), list):
         invoices = context["invoice"]
-        context["last_invoice"] = invoices[0] if invoices else None
+        context["last_invoice"] = billing_services.last_complete_invoice(invoices)
+        context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
         context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)
     if request.htmx and part in OVERVIEW_PARTS:
         return render(request, f"dashboard/overview.html#{part}-part", context)

@@ -15,8 +15,14 @@ import pyotp
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.http import HttpRequest
 
-from sandbox import conf
+from sandbox import behaviours, conf
+from sandbox.http import Invalid, Unauthorized
 from sandbox.models import ApiToken, User
+
+WRONG_CREDENTIAL_401 = behaviours.register(
+    "wrong-password-401",
+    "A wrong current password or 2FA code on a signed-in write answers 401 {error} instead of 422.",
+)
 
 # Few iterations on purpose: the seed hashes several passwords before many tests.
 _PASSWORD_ITERATIONS = 2000
@@ -112,11 +118,12 @@ def user_by_login(login: str) -> User | None:
 
 
 def normalize_otp(value: object) -> str:
-    """Codes may come as ints (``{"attempt":123456}``), which drop leading zeros."""
+    """The code as the platform's TOTP library compares it: a string. An int
+    (``{"attempt":12345}``) has lost its leading zero and does not match ``"012345"``."""
     if isinstance(value, bool):
         return ""
     if isinstance(value, int):
-        return f"{value:06d}"
+        return str(value)
     if isinstance(value, str):
         return value.strip().replace(" ", "")
     return ""
@@ -143,3 +150,11 @@ def otp_accept(user: User, code: str) -> bool:
 def recovery_codes(count: int = 10) -> tuple[list[str], list[str]]:
     codes = [secrets.token_hex(5) for _ in range(count)]
     return codes, [hash_secret(code) for code in codes]
+
+
+def refuse_credential(field: str, message: str) -> Invalid:
+    """A wrong current password or 2FA code on a signed-in write: 422 on that field by default,
+    or, with ``wrong-password-401``, a 401 raised here (the session itself is still valid)."""
+    if behaviours.active(WRONG_CREDENTIAL_401):
+        raise Unauthorized(f"Invalid {field.replace('_', ' ')}")
+    return Invalid({field: [message]})

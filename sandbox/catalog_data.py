@@ -68,7 +68,7 @@ class Plan:
     cents_per_30_days: int
     position: int
     sku: str
-    description: str = "<p>Shared resources, ideal to <strong>try things out</strong>.</p>"
+    description: str
     on_demand: bool = False
     disabled: bool = False
     disabled_alternative_plan_id: str | None = None
@@ -122,16 +122,42 @@ PROVIDERS: list[dict[str, Any]] = [
         "category": _CATEGORY["Databases"],
         "hds_available": True,
         "plans": [
-            _plan("postgresql", "sandbox", "Sandbox", 0, 10, id="5cc45d3e3e6b3b001249e5a5"),
-            _plan("postgresql", "starter-512", "Starter 512M", 720, 11, id="5cc45d223e6b3b001249e5a3"),
-            _plan("postgresql", "starter-1024", "Starter 1G", 1440, 12, id=_PG_1G),
+            _plan(
+                "postgresql",
+                "sandbox",
+                "Sandbox",
+                0,
+                10,
+                id="5cc45d3e3e6b3b001249e5a5",
+                description="<p>Free, on shared resources: 128 MB of RAM, 256 MB of disk and 10 connections. "
+                "For trying things out; <strong>no backups</strong>.</p>",
+            ),
+            _plan(
+                "postgresql",
+                "starter-512",
+                "Starter 512M",
+                720,
+                11,
+                id="5cc45d223e6b3b001249e5a3",
+                description="<p>512 MB of RAM, 10 GB of disk, 60 connections. Daily backups kept 7 days.</p>",
+            ),
+            _plan(
+                "postgresql",
+                "starter-1024",
+                "Starter 1G",
+                1440,
+                12,
+                id=_PG_1G,
+                description="<p>1 GB of RAM, 20 GB of disk, 120 connections. Daily backups kept 7 days.</p>",
+            ),
             _plan(
                 "postgresql",
                 "business-1024",
                 "Business 1G",
                 7200,
                 20,
-                description="<p>Replicated, with <strong>point-in-time recovery</strong>.</p>",
+                description="<p>1 GB of RAM, 20 GB of disk, <strong>two nodes</strong> with automatic failover "
+                "and point-in-time recovery over 7 days.</p>",
                 hds_available=True,
             ),
             _plan(
@@ -142,6 +168,7 @@ PROVIDERS: list[dict[str, Any]] = [
                 30,
                 disabled=True,
                 disabled_alternative_plan_id=_PG_1G,
+                description="<p>256 MB of RAM, 5 GB of disk. No longer offered: move to Starter 1G.</p>",
             ),
         ],
     },
@@ -156,8 +183,24 @@ PROVIDERS: list[dict[str, Any]] = [
         "category": _CATEGORY["Databases"],
         "hds_available": True,
         "plans": [
-            _plan("mysql", "sandbox", "Sandbox", 0, 0),
-            _plan("mysql", "starter-512", "Starter 512M", 720, 1),
+            _plan(
+                "mysql",
+                "sandbox",
+                "Sandbox",
+                0,
+                0,
+                description="<p>Free MySQL on shared resources: 128 MB of RAM, 256 MB of disk. "
+                "For development; no backups.</p>",
+            ),
+            _plan(
+                "mysql",
+                "starter-512",
+                "Starter 512M",
+                720,
+                1,
+                description="<p>512 MB of RAM, 10 GB of disk, 75 connections. Daily backups and binary logs "
+                "kept 7 days.</p>",
+            ),
         ],
     },
     {
@@ -171,9 +214,32 @@ PROVIDERS: list[dict[str, Any]] = [
         "category": _CATEGORY["Databases"],
         "hds_available": False,
         "plans": [
-            _plan("redis", "sandbox", "Sandbox", 0, 0),
-            _plan("redis", "starter-256", "Starter 256M", 720, 1),
-            _plan("redis", "dedicated-4g", "Dedicated 4G", 28800, 5, on_demand=True),
+            _plan(
+                "redis",
+                "sandbox",
+                "Sandbox",
+                0,
+                0,
+                description="<p>Free Redis® with 32 MB of memory, not persisted. For caches in development.</p>",
+            ),
+            _plan(
+                "redis",
+                "starter-256",
+                "Starter 256M",
+                720,
+                1,
+                description="<p>256 MB of memory, saved to disk every minute (RDB and AOF).</p>",
+            ),
+            _plan(
+                "redis",
+                "dedicated-4g",
+                "Dedicated 4G",
+                28800,
+                5,
+                on_demand=True,
+                description="<p>4 GB of memory on a <strong>dedicated</strong> instance with a replica. "
+                "Set up on request by the support team.</p>",
+            ),
         ],
     },
     {
@@ -189,8 +255,22 @@ PROVIDERS: list[dict[str, Any]] = [
         "category": _CATEGORY["Monitoring & Logs"],
         "hds_available": False,
         "plans": [
-            _plan("logtrail", "free", "Free", 0, 0),
-            _plan("logtrail", "pro", "Pro", 2500, 1),
+            _plan(
+                "logtrail",
+                "free",
+                "Free",
+                0,
+                0,
+                description="<p>Search the last 2 days of logs, up to 100 MB a month.</p>",
+            ),
+            _plan(
+                "logtrail",
+                "pro",
+                "Pro",
+                2500,
+                1,
+                description="<p>30 days of search, 5 GB a month, saved searches and e-mail alerts.</p>",
+            ),
         ],
     },
     {
@@ -203,7 +283,16 @@ PROVIDERS: list[dict[str, Any]] = [
         "provider_url": "https://mailpost.example.com",
         "category": _CATEGORY["Email"],
         "hds_available": False,
-        "plans": [_plan("mailpost", "starter", "Starter", 900, 0)],
+        "plans": [
+            _plan(
+                "mailpost",
+                "starter",
+                "Starter",
+                900,
+                0,
+                description="<p>Up to 10,000 e-mails a month, with delivery and bounce reports.</p>",
+            )
+        ],
     },
 ]
 

@@ -58,7 +58,7 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         email="suspended@demo.sandbox.test",
         password="demo-suspended-password",
         api_token="tk-us-9QtbuLDg8e7JTgP_NrB4nXbnKQ8Ab_qg1heFUCLXiJwFtQw8",
-        description="Suspended for an unpaid invoice (last month's is failed); SEPA debit.",
+        description="Suspended for an invoice unpaid for 5 days (its SEPA debit failed); SEPA debit.",
     ),
     DemoAccount(
         key="teamadmin",

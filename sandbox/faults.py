@@ -20,7 +20,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox import conf
+from sandbox import conf, ratelimit
 
 KINDS = ("500", "502", "503", "429", "malformed", "hang", "timeout")
 # What a random fault picks from, like a flaky upstream behind a proxy.
@@ -175,5 +175,5 @@ def respond(kind: str) -> HttpResponse | None:
     if kind == "502":
         return HttpResponse(_HTML_502, status=502, content_type="text/html")
     if kind == "429":
-        return HttpResponse("Retry later", status=429, content_type="text/plain")
+        return ratelimit.too_many()
     return HttpResponse(b'{"user": {"id": "us-', status=200, content_type="application/json")

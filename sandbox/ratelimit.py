@@ -6,17 +6,26 @@ it for this process; ``reset()`` forgets every window and the override.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
 
-from sandbox import conf
+from django.http import HttpResponse
+
+from sandbox import behaviours, conf
+
+RETRY_AFTER = behaviours.register(
+    "rate-limit-retry-after",
+    "A 429 carries Retry-After: the seconds until the window lets the identity in again (30 for a forced fault).",
+)
 
 WINDOW_SECONDS = 60.0
 
 _lock = threading.Lock()
 _windows: dict[str, deque[float]] = {}
 _override: int | None = None
+_waits: dict[str, int] = {}
 
 
 def configure(*, limit: int | None) -> None:
@@ -25,6 +34,7 @@ def configure(*, limit: int | None) -> None:
     with _lock:
         _override = limit
         _windows.clear()
+        _waits.clear()
 
 
 def reset() -> None:
@@ -48,6 +58,17 @@ def allow(identity: str, now: float | None = None) -> bool:
         while window and window[0] <= now - WINDOW_SECONDS:
             window.popleft()
         if len(window) >= current_limit:
+            _waits[identity] = max(1, math.ceil(window[0] + WINDOW_SECONDS - now))
             return False
         window.append(now)
         return True
+
+
+def too_many(identity: str | None = None) -> HttpResponse:
+    """The documented 429: plain text, and no ``Retry-After`` unless ``rate-limit-retry-after`` is on."""
+    response = HttpResponse("Retry later", status=429, content_type="text/plain")
+    if behaviours.active(RETRY_AFTER):
+        with _lock:
+            wait = _waits.get(identity or "", 30)
+        response["Retry-After"] = str(wait)
+    return response

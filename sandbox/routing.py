@@ -132,7 +132,7 @@ def _answer(
     request: HttpRequest, handler: View | None, kwargs: dict[str, Any], auth_mode: str, rate_key: str
 ) -> HttpResponse:
     if not ratelimit.allow(rate_key):
-        return HttpResponse("Retry later", status=429, content_type="text/plain")
+        return ratelimit.too_many(rate_key)
     kind = faults.choose(request)
     if kind is not None:
         faulty = faults.respond(kind)

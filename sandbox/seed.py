@@ -7,6 +7,7 @@ runtime and addon records as ``/account/usage``, so the two always agree.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -56,8 +57,21 @@ def month_start(value: datetime) -> datetime:
 
 
 def add_months(value: datetime, count: int) -> datetime:
+    """The same day ``count`` months later, clamped to the month's last day (31 March - 1 = 28 or
+    29 February), so the seed works on any day."""
     index = value.year * 12 + value.month - 1 + count
-    return value.replace(year=index // 12, month=index % 12 + 1)
+    year, month = index // 12, index % 12 + 1
+    return value.replace(year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1]))
+
+
+# When the platform issues (and charges) a month's invoice: early on the 1st of the next month.
+INVOICE_ISSUE_DELAY = timedelta(hours=13, minutes=2)
+# An invoice unpaid this long suspends the account (the "Manage your Account" seed: 5 days).
+UNPAID_BEFORE_SUSPENSION = timedelta(days=5, hours=3)
+
+
+def invoice_issued_at(month: datetime) -> datetime:
+    return add_months(month_start(month), 1) + INVOICE_ISSUE_DELAY
 
 
 def ed25519_key(seed: str, comment: str) -> str:
@@ -118,11 +132,14 @@ class _Batch:
 class _AccountBuilder:
     """Adds one account's rows to the batch; methods read like the account's story."""
 
-    def __init__(self, batch: _Batch, account: DemoAccount, now: datetime, age_days: int) -> None:
+    def __init__(self, batch: _Batch, account: DemoAccount, now: datetime, age_months: int) -> None:
         self.batch = batch
         self.account = account
         self.now = now
-        self.created = month_start(now - timedelta(days=age_days)) + timedelta(days=2, hours=9)
+        # The 3rd of the month ``age_months`` ago: its invoices cover exactly ``age_months``
+        # complete months; never in the future, even early on the 1st or the 2nd.
+        opened = month_start(add_months(now, -age_months)) + timedelta(days=2, hours=9)
+        self.created = min(opened, now - timedelta(hours=2))
         self.apps: list[App] = []
         self.runtimes: list[RuntimeRecord] = []
         self.addons: list[AddonRecord] = []
@@ -154,7 +171,7 @@ class _AccountBuilder:
                 secret_hash=auth.hash_secret(secret),
                 created_at=created,
                 issued_at=created,
-                last_used_at=created + timedelta(days=3) if used else None,
+                last_used_at=min(created + timedelta(days=3), self.now) if used else None,
             )
         )
 
@@ -284,8 +301,10 @@ class _AccountBuilder:
         )
         self._event("add_payment_method", self.created + timedelta(days=1), payment_method_type=payment_method)
 
-    def invoices(self, *, vat_rate: int = 200, last_state: str = "paid", current: bool = False) -> None:
-        """Monthly invoices from the first month to last month (and this month's, if asked)."""
+    def invoices(self, *, vat_rate: int = 200, failed_from: datetime | None = None, current: bool = False) -> None:
+        """Monthly invoices from the first month to last month (and the running month's, in state
+        ``new``, if asked). A complete month's invoice is ``new`` until it is issued (early on the
+        1st), then ``paid``, or ``failed`` from the month ``failed_from`` on."""
         self.batch.runtimes.extend(self.runtimes)
         self.batch.addons.extend(self.addons)
         sizes = size_table("osc-fr1", self.custom_sizes)
@@ -297,7 +316,13 @@ class _AccountBuilder:
             lines = invoice_lines(self.apps, self.runtimes, self.addons, sizes, month, min(next_month, self.now))
             if lines:
                 number += 1
-                state = "new" if month == this_month else ("paid" if next_month < this_month else last_state)
+                issued = invoice_issued_at(month)
+                if month == this_month or issued > self.now:
+                    state = "new"
+                elif failed_from is not None and month >= failed_from:
+                    state = "failed"
+                else:
+                    state = "paid"
                 self._invoice(month, lines, vat_rate, state, number)
             month = next_month
 
@@ -316,7 +341,8 @@ class _AccountBuilder:
         detailed = [{"id": stable_uuid("detail", key, str(i)), **line} for i, line in enumerate(lines)]
         total = sum(item["price"] for item in items)
         with_vat = total + cents(Decimal(total) * vat_rate / 1000)
-        created = self.now if state == "new" else add_months(month, 1) + timedelta(hours=13, minutes=2)
+        # The running month's invoice opens with the month; a complete month's is issued on the 1st.
+        created = month if month == month_start(self.now) else min(invoice_issued_at(month), self.now)
         invoice = Invoice(
             id=stable_uuid("invoice", key),
             user=self.user,
@@ -369,7 +395,7 @@ def _teamadmin(b: _AccountBuilder) -> None:
     b.addon(api, "logtrail", "pro", add_months(b.now, -10), add_months(b.now, -3))
     b.key("ops laptop", ECDSA_DEMO_KEY, 400)
     b.token("Terraform", 200)
-    card_exp = f"{b.now.month:02d}/{b.now.year}"
+    card_exp = f"{b.now.month:02d}/{b.now.year}"  # the running month: "expires this month"
     b.profile(
         payment_method="stripe",
         company="Acme SAS",
@@ -393,7 +419,7 @@ def _ordinary(b: _AccountBuilder) -> None:
     b.key("workstation", ed25519_key("ordinary-workstation", "me@workstation"), 30)
     b.token("CI deploys", 90)
     b.token("Laptop CLI", 12)
-    b.profile(payment_method="stripe", stripe=_card("Visa", "4242", "08/2028", b.user.fullname))
+    b.profile(payment_method="stripe", stripe=_card("Visa", "4242", _expiry(b.now, 20), b.user.fullname))
     b.invoices()
     b.batch.collaborations.append((stable_object_id("app", "acme-web"), b.user.id))
 
@@ -405,7 +431,7 @@ def _twofa(b: _AccountBuilder) -> None:
     site = b.app("twofa-site", "osc-fr1", 5)
     b.runtime(site, "S")
     b.key("laptop", ed25519_key("twofa-laptop", "twofa@laptop"), 60)
-    b.profile(payment_method="stripe", stripe=_card("Mastercard", "4444", "03/2027", b.user.fullname))
+    b.profile(payment_method="stripe", stripe=_card("Mastercard", "4444", _expiry(b.now, 15), b.user.fullname))
     b.invoices()
     b._event("tfa_enabled", b.now - timedelta(days=50))
 
@@ -429,7 +455,12 @@ def _github(b: _AccountBuilder) -> None:
 
 
 def _suspended(b: _AccountBuilder) -> None:
-    b.user.suspended_at = month_start(b.now) + timedelta(days=6, hours=3)
+    # The newest invoice already unpaid for 5 days failed and suspended the account; on the 1st to
+    # the 6th that is the invoice of the month before last, so the suspension is never in the future.
+    failed_month = add_months(month_start(b.now), -1)
+    while invoice_issued_at(failed_month) + UNPAID_BEFORE_SUSPENSION > b.now:
+        failed_month = add_months(failed_month, -1)
+    b.user.suspended_at = invoice_issued_at(failed_month) + UNPAID_BEFORE_SUSPENSION
     b.user.suspension_reason = "Invoice unpaid for 5 days"
     shop = b.app("suspended-shop", "osc-fr1", 4, status="stopped")
     b.runtime(shop, "M", until=b.user.suspended_at)
@@ -447,7 +478,12 @@ def _suspended(b: _AccountBuilder) -> None:
         "sepa_mandate_url": "https://payments.example.com/mandates/SANDBOX-SEPA-0001",
     }
     b.profile(payment_method="stripe", stripe=sepa)
-    b.invoices(last_state="failed")
+    b.invoices(failed_from=failed_month)
+
+
+def _expiry(now: datetime, months: int) -> str:
+    """A card expiry ``months`` after the running month, as ``MM/YYYY``."""
+    return f"{add_months(month_start(now), months):%m/%Y}"
 
 
 def _card(brand: str, last4: str, exp: str, name: str) -> dict[str, Any]:
@@ -473,14 +509,15 @@ def _collaborator(b: _AccountBuilder) -> None:
     b.batch.collaborations.append((stable_object_id("app", "acme-web"), b.user.id))
 
 
+# Each story and the age of its account in months (= its complete months of invoices).
 _STORIES = {
-    "teamadmin": (_teamadmin, 40 * 31 + 10),
-    "ordinary": (_ordinary, 7 * 31),
-    "twofa": (_twofa, 5 * 31),
-    "github": (_github, 6 * 31),
-    "suspended": (_suspended, 4 * 31),
-    "empty": (_nothing, 2),
-    "collaborator": (_collaborator, 60),
+    "teamadmin": (_teamadmin, 40),
+    "ordinary": (_ordinary, 7),
+    "twofa": (_twofa, 5),
+    "github": (_github, 6),
+    "suspended": (_suspended, 4),
+    "empty": (_nothing, 0),
+    "collaborator": (_collaborator, 2),
 }
 
 
@@ -491,11 +528,11 @@ def seed_demo(now: datetime | None = None) -> list[str]:
     existing = set(User.objects.filter(id__in=wanted).values_list("id", flat=True))
     batch = _Batch()
     created = []
-    for key, (story, age_days) in _STORIES.items():
+    for key, (story, age_months) in _STORIES.items():
         account = next(a for a in DEMO_ACCOUNTS if a.key == key)
         if user_id_for(account) in existing:
             continue
-        story(_AccountBuilder(batch, account, now, age_days))
+        story(_AccountBuilder(batch, account, now, age_months))
         created.append(key)
     with transaction.atomic():
         batch.save()

@@ -208,7 +208,9 @@ def profile_json(profile: BillingProfile) -> dict[str, Any]:
 
 
 def invoice_pdf_url(request: HttpRequest, invoice: Invoice) -> str:
-    return request.build_absolute_uri(reverse("sandbox-invoice-pdf", args=[invoice.id]))
+    from sandbox.views.files import files_url  # the file host's views import this module
+
+    return files_url(request, reverse("sandbox-invoice-pdf", args=[invoice.id]))
 
 
 def invoice_json(invoice: Invoice, request: HttpRequest) -> dict[str, Any]:

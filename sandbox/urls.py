@@ -4,7 +4,8 @@
 - REGIONAL: ``api/<osc-fr1|osc-secnum-fr1>/v1/…`` (the ``api`` of ``GET /regions``)
 - BILLING: ``billing/…`` (no ``/v1``)
 - Control for tests and benchmarks: ``_control/…``
-- Invoice PDFs (the 302 target of ``…/download``): ``files/invoices/<id>.pdf``
+- Invoice PDFs (the 302 target of ``…/download``): ``files/invoices/<id>.pdf``, on the file host
+  ``SANDBOX_FILES_URL`` when set (another origin, as the platform's ``download.scalingo.com``)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from sandbox.http import json_response
 from sandbox.routing import endpoint
-from sandbox.views import apps, billing, catalog, control, events, keys, regions, tfa, tokens, users
+from sandbox.views import apps, billing, catalog, control, events, files, keys, regions, tfa, tokens, users
 
 _OPTIONAL = "optional"
 
@@ -104,7 +105,9 @@ urlpatterns = [
     *regional_urls,
     *billing_urls,
     *control_urls,
-    path("files/invoices/<str:id>.pdf", billing.invoice_pdf_file, name="sandbox-invoice-pdf"),
+    path("files/", unknown_route, name="sandbox-files-root"),
+    path("files/invoices/<str:id>.pdf", files.invoice_pdf_file, name="sandbox-invoice-pdf"),
+    path("files/signed/invoices/<str:id>.pdf", files.invoice_pdf_signed, name="sandbox-invoice-pdf-signed"),
     path("files/logos/<str:id>.svg", catalog.provider_logo, name="sandbox-provider-logo"),
     re_path(r"^(?P<rest>.*)$", unknown_route),
 ]

@@ -44,10 +44,39 @@ def upstream(live_server, settings, transactional_db) -> Iterator[Upstream]:
     settings.SCALINGO_AUTH_URL = f"{live_server.url}/sandbox/auth"
     settings.SCALINGO_API_URL = f"{live_server.url}/sandbox/api/osc-fr1"
     settings.SCALINGO_BILLING_URL = f"{live_server.url}/sandbox/billing"
+    # The file host on another origin than the API, as the platform's download.scalingo.com.
+    files_origin = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    settings.SANDBOX_FILES_URL = f"{files_origin}/sandbox/files"
+    settings.SCALINGO_DOWNLOAD_HOSTS = [files_origin]
     requestlog.clear()
     yield Upstream(url=live_server.url)
     faults.reset()
     behaviours.reset()
+
+
+@pytest.fixture
+def seeded_at(upstream):
+    """``seeded_at(datetime(2026, 12, 1, 6, tzinfo=UTC))``: freezes the clock there (process-wide, so
+    the pages and the sandbox see it too) and seeds the demo accounts again as on that day."""
+    import time_machine
+    from django.core.cache import cache
+
+    from sandbox.models import User
+    from sandbox.seed import seed_demo
+
+    travellers = []
+
+    def _at(moment):
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+        User.objects.all().delete()
+        seed_demo()
+        cache.clear()
+
+    yield _at
+    for traveller in reversed(travellers):
+        traveller.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django import template
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from dashboard import countries
+from dashboard import billing_calendar, countries
 from dashboard.money import babel_locale, format_number, format_percent, permille_to_percent
 
 register = template.Library()
@@ -64,6 +64,17 @@ def short_month(value: date | None) -> str:
     if value is None:
         return ""
     return format_date(value, "MMM yy", locale=babel_locale(get_language()))
+
+
+@register.filter
+def in_progress(invoice: object) -> bool:
+    """The invoice of the running month (billing calendar): not complete, not charged yet."""
+    return billing_calendar.in_progress(invoice)  # type: ignore[arg-type]
+
+
+@register.filter
+def days_in_month(month: date) -> int:
+    return billing_calendar.month_last_day(month).day
 
 
 @register.filter

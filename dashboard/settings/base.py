@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from dashboard.env import env_bool, env_float, env_int, env_list, env_str
+from dashboard.env import env_bool, env_float, env_host_entries, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SignedInNoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,10 +132,26 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SCALINGO_AUTH_URL = env_str("SCALINGO_AUTH_URL", "http://127.0.0.1:8001/sandbox/auth").rstrip("/")
 SCALINGO_API_URL = env_str("SCALINGO_API_URL", "http://127.0.0.1:8001/sandbox/api/osc-fr1").rstrip("/")
 SCALINGO_BILLING_URL = env_str("SCALINGO_BILLING_URL", "http://127.0.0.1:8001/sandbox/billing").rstrip("/")
+# Development and tests only: let the CSP allow images from SCALINGO_API_URL's own http origin (a
+# local sandbox serves the addon logos). Production allows https images only.
+CSP_UPSTREAM_IMAGES = False
 UPSTREAM_CONNECT_TIMEOUT = env_float("UPSTREAM_CONNECT_TIMEOUT", 3.0)
 UPSTREAM_READ_TIMEOUT = env_float("UPSTREAM_READ_TIMEOUT", 6.0)
 UPSTREAM_RETRIES = env_int("UPSTREAM_RETRIES", 2)
 UPSTREAM_POOL_SIZE = env_int("UPSTREAM_POOL_SIZE", 20)
+# Invoice PDFs come from a file host, not the API (upstream-api.md §3.4). Every hop of a download
+# goes only to the API hosts above or to these entries (``host``, ``host:port`` or
+# ``scheme://host:port``); see dashboard/upstream/downloads.py for the rules.
+SCALINGO_DOWNLOAD_HOSTS = env_host_entries("SCALINGO_DOWNLOAD_HOSTS", "download.scalingo.com")
+# A whole download (every redirect and every byte) stops after this many seconds.
+DOWNLOAD_DEADLINE_SECONDS = env_float("DOWNLOAD_DEADLINE_SECONDS", 30.0)
+# Downloads one process runs at once; the rest of its threads stay free for pages. The default
+# leaves half of gunicorn's threads (GUNICORN_THREADS, 4 unless set) to pages.
+DOWNLOAD_CONCURRENCY = env_int("DOWNLOAD_CONCURRENCY", max(1, env_int("GUNICORN_THREADS", 4) // 2))
+if DOWNLOAD_CONCURRENCY < 1:
+    raise ImproperlyConfigured(f"DOWNLOAD_CONCURRENCY must be 1 or more, not {DOWNLOAD_CONCURRENCY}")
+if DOWNLOAD_DEADLINE_SECONDS <= 0:
+    raise ImproperlyConfigured(f"DOWNLOAD_DEADLINE_SECONDS must be more than 0, not {DOWNLOAD_DEADLINE_SECONDS}")
 # How long a signed-in user's reads are reused before asking the upstream again (seconds).
 UPSTREAM_READ_CACHE_SECONDS = env_int("UPSTREAM_READ_CACHE_SECONDS", 30)
 CATALOG_CACHE_SECONDS = env_int("CATALOG_CACHE_SECONDS", 600)
@@ -204,10 +221,7 @@ LOGGING = {
     "filters": {"request_id": {"()": "dashboard.logging.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "dashboard.logging.JsonFormatter"},
-        "text": {
-            "()": "dashboard.logging.TextFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
-        },
+        "text": {"()": "dashboard.logging.TextFormatter"},
     },
     "handlers": {
         "console": {

@@ -12,3 +12,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The local sandbox serves the addon logos over http from its own origin.
+CSP_UPSTREAM_IMAGES = True

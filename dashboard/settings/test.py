@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SANDBOX_ENABLED", "true")
+os.environ.setdefault("LOG_FORMAT", "text")  # base builds LOGGING from it
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, INSTALLED_APPS, STORAGES, VAR_DIR
@@ -36,3 +37,5 @@ LOG_FORMAT = "text"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The sandbox's 60 requests/minute limit is off in tests, except where a test turns it on.
 SANDBOX_RATE_LIMIT = 0
+# The local sandbox serves the addon logos over http from its own origin.
+CSP_UPSTREAM_IMAGES = True

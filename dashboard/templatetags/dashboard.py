@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dashboard import platform_text
 from dashboard.money import Money, format_money, format_number
 
 register = template.Library()
@@ -68,3 +69,21 @@ def filesize(value: int | None) -> str:
             return f"{format_number(size, get_language(), digits=digits)} {unit}"
         size /= 1024
     return str(value)
+
+
+@register.filter
+def suspension_reason(value: str | None) -> str:
+    """The platform's suspension reason in the active language (``Reason: {{ …|suspension_reason }}.``)."""
+    return platform_text.suspension_reason(value) if value else ""
+
+
+@register.filter
+def operation_label(value: str | None) -> str:
+    """A billing operation's label in the active language ("Invoice for November 2026")."""
+    return platform_text.operation_label(value) if value else ""
+
+
+@register.filter
+def invoice_item_label(value: str | None) -> str:
+    """An invoice line's label in the active language ("Containers Runtime", "Free Trial …")."""
+    return platform_text.invoice_item_label(value) if value else ""

@@ -88,9 +88,10 @@ def tfa_enrol(*, auth: Auth) -> TfaEnrolment:
     return TfaEnrolment(uri=uri)
 
 
-def _attempt(code: str) -> int | str:
-    # [js] sends the TOTP code as a number; a recovery code can only go as text.
-    return int(code) if code.isdigit() and len(code) == 6 else code
+def _attempt(code: str) -> str:
+    # As typed, as a string: [js] types it as a number, but an int loses a leading zero ("012345"),
+    # and the platform's TOTP library compares strings.
+    return code
 
 
 def tfa_validate(*, auth: Auth, code: str) -> TfaActivation:

@@ -6,18 +6,14 @@ invoice prices are integer cents, usage prices, operation amounts and the credit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import httpx
-
 from dashboard.money import Money
 
 from . import errors, parse
-from .http import Auth, Host, call, stream_get
+from .http import Auth, Host, call
 
 INVOICE_STATES = ("new", "paid", "failed")
 
@@ -143,6 +139,9 @@ class ContainerSizeRef:
     human_name: str
     human_cpu: str
     memory: int | None
+    # Deprecated upstream field (cents), still served: what usage is priced from. Its sibling
+    # ``hourly_price`` is a tenth of the charged rate (upstream-api.md §4.3, §8.6), so it is not used.
+    thirtydays_price: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +161,11 @@ class AddonUsage:
     status: str
     provisioned_at: datetime | None
     deprovisioned_at: datetime | None
+    plan_price: Money | None = None  # per 30 days (deprecated ``plan.price``, euros), still served
+
+    @property
+    def active(self) -> bool:
+        return self.deprovisioned_at is None
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,9 @@ def _size_from(value: Any) -> ContainerSizeRef:
         human_name=parse.string(data.get("human_name")) or parse.string(data.get("name")),
         human_cpu=parse.string(data.get("human_cpu")),
         memory=parse.optional_integer(data.get("memory")),
+        thirtydays_price=None
+        if data.get("thirtydays_price") is None
+        else parse.money_cents(data.get("thirtydays_price")),
     )
 
 
@@ -309,6 +316,7 @@ def _addon_usage_from(value: Any) -> AddonUsage:
         status=parse.string(data.get("status")),
         provisioned_at=parse.timestamp(data.get("provisioned_at")),
         deprovisioned_at=parse.timestamp(data.get("deprovisioned_at")),
+        plan_price=None if plan.get("price") is None else parse.money_euros(plan.get("price")),
     )
 
 
@@ -412,23 +420,6 @@ def invoice_download_url(*, auth: Auth, invoice_id: str) -> str:
     if not location or not location.startswith(("https://", "http://")):
         raise errors.MalformedResponse("The platform API did not say where the invoice PDF is.")
     return location
-
-
-@contextmanager
-def invoice_pdf_stream(*, auth: Auth, url: str, chunk_size: int = 64 * 1024) -> Iterator[Iterator[bytes]]:
-    """The PDF's bytes, as an iterator of chunks, valid inside the ``with`` block. A failure while
-    reading raises an ``UpstreamError`` like any other call."""
-    with stream_get(url, auth=auth) as response:
-        yield _chunks(response, chunk_size)
-
-
-def _chunks(response: httpx.Response, chunk_size: int) -> Iterator[bytes]:
-    try:
-        yield from response.iter_bytes(chunk_size)
-    except httpx.TimeoutException as exc:
-        raise errors.UpstreamTimeout("The invoice download stopped answering.") from exc
-    except httpx.TransportError as exc:
-        raise errors.UpstreamConnectionError("The invoice download was interrupted.") from exc
 
 
 def usage_get(

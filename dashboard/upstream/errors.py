@@ -29,6 +29,13 @@ class OTPRequired(Unauthorized):
     """The account has 2FA: the same call must be repeated with a TOTP code."""
 
 
+class RequestRefused(UpstreamError):
+    """A 401 on a write although the API token still exchanges for a bearer: the request's own
+    credentials (a current password, a 2FA code) were refused, not the session."""
+
+    status = 401
+
+
 class PaymentRequired(UpstreamError):
     status = 402
 
@@ -67,7 +74,11 @@ class RateLimited(UpstreamError):
     """A 429. Never retried: the user is told when to try again."""
 
     status = 429
-    retry_after_seconds = 60
+
+    def __init__(self, message: str = "", *, retry_after_seconds: int | None = None) -> None:
+        super().__init__(message)
+        # The wait the platform gave (``Retry-After``), or None when it said nothing.
+        self.retry_after_seconds = retry_after_seconds
 
 
 class Unavailable(UpstreamError):

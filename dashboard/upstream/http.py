@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -159,8 +159,11 @@ def call(
             continue
         if response.status_code == 401 and auth is not None and not reexchanged:
             reexchanged = True
-            auth.reexchange(bearer)
+            auth.reexchange(bearer)  # raises Unauthorized when the token no longer exchanges
             continue
+        if response.status_code == 401 and reexchanged and method not in ("GET", "HEAD"):
+            # A fresh bearer and still refused: the write's own credentials are wrong, not the session.
+            raise errors.RequestRefused(str(_error_body(response).get("error") or ""))
         return _reply(response)
 
 
@@ -296,41 +299,13 @@ def error_for(response: httpx.Response) -> errors.UpstreamError:
             )
         return errors.MalformedResponse("The platform API refused the data without saying why.", status=422)
     if status == 429:
-        return errors.RateLimited("Too many requests to the platform API.")
+        return errors.RateLimited("Too many requests to the platform API.", retry_after_seconds=_retry_after(response))
     if status >= 500:
         return errors.ServerError(f"The platform API failed ({status}).", status=status)
     return errors.MalformedResponse(f"Unexpected answer from the platform API ({status}).", status=status)
 
 
-@contextmanager
-def stream_get(url: str, *, auth: Auth | None = None) -> Iterator[httpx.Response]:
-    """Stream a GET of an absolute URL (an invoice PDF). Only idempotent reads come through here.
-
-    The bearer is sent only when the URL is on one of the configured upstream origins.
-    """
-    headers = {"X-Request-ID": current_request_id(), "Accept": "application/pdf"}
-    if auth is not None and _is_upstream_origin(url):
-        headers["Authorization"] = f"Bearer {auth.bearer()}"
-    with (
-        _transport("download", "GET", "<pdf>") as outcome,
-        client().stream("GET", url, headers=headers, timeout=_timeout()) as response,
-    ):
-        outcome["status"] = response.status_code
-        if response.status_code != 200:
-            response.read()
-            raise error_for(response)
-        yield response
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
-
-
-def _is_upstream_origin(url: str) -> bool:
-    origins = {
-        _origin(settings.SCALINGO_AUTH_URL),
-        _origin(settings.SCALINGO_API_URL),
-        _origin(settings.SCALINGO_BILLING_URL),
-    }
-    return _origin(url) in origins
+def _retry_after(response: httpx.Response) -> int | None:
+    """``Retry-After`` in seconds (not documented, but a proxy or the platform may send it)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return min(int(value), 3600) if value.isdigit() else None

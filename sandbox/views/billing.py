@@ -24,7 +24,6 @@ from sandbox.models import (
     User,
 )
 from sandbox.pagination import paginate
-from sandbox.pdf import invoice_pdf
 from sandbox.serializers import invoice_json, invoice_pdf_url, operation_json, profile_json
 
 _PROFILE_TEXT = (
@@ -189,16 +188,6 @@ def invoice_show(request: HttpRequest, id: str) -> HttpResponse:
 
 def invoice_download(request: HttpRequest, id: str) -> HttpResponse:
     return HttpResponseRedirect(invoice_pdf_url(request, _invoice(request, id)))
-
-
-def invoice_pdf_file(request: HttpRequest, id: str) -> HttpResponse:
-    """The 302 target: public by its unguessable URL, like the real download host."""
-    invoice = Invoice.objects.select_related("user").filter(id=id).first()
-    if invoice is None:
-        return json_response({"resource": "invoice", "error": "not found"}, status=404)
-    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="invoice-{invoice.invoice_number}.pdf"'
-    return response
 
 
 def _day(request: HttpRequest, name: str) -> date | None:

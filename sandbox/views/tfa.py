@@ -53,7 +53,7 @@ def tfa_validate(request: HttpRequest) -> HttpResponse:
     if not user.tfa_pending_secret:
         raise Invalid({"tfa": ["enrolment not started: POST /client/tfa first"]})
     if not auth.totp_valid(user.tfa_pending_secret, code):
-        raise Invalid({"attempt": ["is invalid"]})
+        raise auth.refuse_credential("attempt", "is invalid")
     codes, hashes = auth.recovery_codes()
     user.tfa_secret, user.tfa_pending_secret = user.tfa_pending_secret, ""
     user.tfa_enabled = True
@@ -69,7 +69,7 @@ def tfa_disable(request: HttpRequest) -> HttpResponse:
     if not user.tfa_enabled:
         raise Invalid({"tfa": ["is not enabled"]})
     if not auth.otp_accept(user, code):
-        raise Invalid({"attempt": ["is invalid"]})
+        raise auth.refuse_credential("attempt", "is invalid")
     user.tfa_enabled = False
     user.tfa_secret = ""
     user.tfa_recovery_hashes = []

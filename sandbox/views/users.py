@@ -84,6 +84,9 @@ def _user_update(user: User, body: dict[str, Any], *, fields: set[str], confirm_
         _check_preferences(user, data["preferences"], errors, changes)
     if "password" in fields:
         _check_password(user, data, errors, changes, confirm=confirm_password)
+    if confirm_password and "current_password" in data and data.get("password") in (None, ""):
+        # [js] sends the current password with an email change too: checked whenever it is given.
+        _check_current_password(user, data, errors)
     if errors:
         raise Invalid(errors)
     for field, value in changes.items():
@@ -171,14 +174,18 @@ def _check_password(user: User, data: dict, errors: dict, changes: dict, *, conf
     if problem:
         errors["password"] = [problem]
     if confirm:
-        current = data.get("current_password")
-        if not isinstance(current, str) or not auth.password_matches(user, current):
-            errors["current_password"] = ["is invalid"]
+        _check_current_password(user, data, errors)
         confirmation = data.get("password_confirmation")
         if confirmation is not None and confirmation != password:
             errors["password_confirmation"] = ["doesn't match Password"]
     if not errors:
         changes["password"] = auth.password_hash(password)
+
+
+def _check_current_password(user: User, data: dict, errors: dict) -> None:
+    current = data.get("current_password")
+    if not isinstance(current, str) or not auth.password_matches(user, current):
+        errors.update(auth.refuse_credential("current_password", "is invalid").body["errors"])
 
 
 def _delete_account(user: User) -> None:

@@ -27,6 +27,15 @@
     });
   });
 
+  // A download link with progress (<a data-download-progress>): the browser follows the link itself
+  // and htmx hears "download-started" to start polling. An htmx click trigger on the link would
+  // cancel the navigation, so the download would never start.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-download-progress]");
+    if (!link || event.defaultPrevented) return;
+    link.dispatchEvent(new CustomEvent("download-started", { bubbles: true }));
+  });
+
   // Escape inside an inline edit form triggers its Cancel link.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
@@ -44,11 +53,36 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
 
-  // Focus the first field with an error after a swap, so keyboard and screen-reader users land on it.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var invalid = event.detail.target.querySelector("[aria-invalid=true], .field-invalid input, .field-invalid select, .field-invalid textarea");
+  // After a failed submit, put back what was typed in the password fields the server marked as not
+  // wrong (data-keep-typed): the server never writes a password into the page.
+  var typed = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    typed = {};
+    var target = event.detail.target;
+    if (!target || !target.querySelectorAll) return;
+    target.querySelectorAll("input[type=password][id]").forEach(function (input) {
+      if (input.value) typed[input.id] = input.value;
+    });
+  });
+
+  // Put back the typed passwords the server marked as not wrong.
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(typed).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input && input.hasAttribute("data-keep-typed")) input.value = typed[id];
+    });
+    typed = {};
+  });
+
+  // Focus the first field with an error once the swap settled (after htmx's own autofocus), so
+  // keyboard and screen-reader users land on it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // An outerHTML swap replaced the target: look in what took its place.
+    var root = event.detail.target;
+    if (!root.isConnected && root.id) root = document.getElementById(root.id) || root;
+    var invalid = root.querySelector("[aria-invalid=true], .field-invalid input, .field-invalid select, .field-invalid textarea");
     if (invalid) { invalid.focus(); return; }
-    var autofocus = event.detail.target.querySelector("[autofocus]");
+    var autofocus = root.querySelector("[autofocus]");
     if (autofocus) autofocus.focus();
   });
 })();

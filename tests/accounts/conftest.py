@@ -65,3 +65,23 @@ def revoke_tokens(username: str) -> None:
 
 def plain_status(kind: str) -> int:
     return FAILURES[kind][1]
+
+
+def password_sign_in(client, key: str = "ordinary", user_agent: str = "") -> None:
+    """Sign in with the demo account's password, as a person would: the dashboard creates a token."""
+    from tests.helpers import demo
+
+    account = demo(key)
+    extra = {"HTTP_USER_AGENT": user_agent} if user_agent else {}
+    response = client.post(
+        "/signin/", {"method": "password", "login": account.username, "password": account.password}, **extra
+    )
+    assert response.status_code == 302, response.content[:2000]
+
+
+@pytest.fixture
+def signed_in_with_password(upstream, client):
+    """A client signed in with the ordinary demo account's password (the session knows its token id)."""
+    password_sign_in(client)
+    upstream.clear()
+    return client

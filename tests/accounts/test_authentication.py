@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pyotp
 import pytest
@@ -30,27 +31,96 @@ def test_it_shows_the_authentication_page(signed_in, upstream):
     assert {c["region"] for c in upstream.calls(route="/v1/apps", method="GET")} == {"osc-fr1", "osc-secnum-fr1"}
 
 
+PASSWORD = "demo-ordinary-password"
+
+
+def _email_on_the_platform(username: str) -> str:
+    from sandbox.models import User
+
+    return User.objects.get(username=username).email
+
+
 def test_it_edits_the_email_in_place(signed_in, upstream):
     response = signed_in.post(
-        "/profile/fields/email/", {"email": "new@demo.sandbox.test", "page": "authentication"}, HTTP_HX_REQUEST="true"
+        "/profile/fields/email/",
+        {"email": "new@demo.sandbox.test", "current_password": PASSWORD, "page": "authentication"},
+        HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "new@demo.sandbox.test" in html
     assert "Email saved." in html
-    plain = signed_in.post("/profile/fields/email/", {"email": "newer@demo.sandbox.test", "page": "authentication"})
+    assert PASSWORD not in html
+    plain = signed_in.post(
+        "/profile/fields/email/",
+        {"email": "newer@demo.sandbox.test", "current_password": PASSWORD, "page": "authentication"},
+    )
     assert plain["Location"] == "/authentication/#field-email"
+    assert _email_on_the_platform("demo-ordinary") == "newer@demo.sandbox.test"
+
+
+def test_it_asks_for_the_current_password_before_changing_the_email(signed_in, upstream):
+    form = signed_in.get("/profile/fields/email/?edit=1&page=authentication", HTTP_HX_REQUEST="true")
+    assert 'name="current_password"' in form.content.decode()
+    assert 'autocomplete="current-password"' in form.content.decode()
+    page = signed_in.get("/authentication/?edit=email").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two forms on one page, each id once"
+    assert 'for="id_email_current_password"' in page and 'for="id_current_password"' in page
+    data = {"email": "stolen@attacker.test", "page": "authentication"}
+    response = signed_in.post("/profile/fields/email/", data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="id_email_current_password_errors"' in html
+    assert "This field is required." in html
+    assert 'value="stolen@attacker.test"' in html  # what was typed stays
+    assert "Email saved." not in html
+    assert upstream.calls(route="/v1/users/account") == []
+    assert _email_on_the_platform("demo-ordinary") == "ordinary@demo.sandbox.test"
+
+
+@pytest.mark.parametrize("variant", ["422", "401"])
+def test_it_refuses_an_email_change_with_a_wrong_password(signed_in, upstream, sandbox_behaviour, variant):
+    if variant == "401":
+        sandbox_behaviour("wrong-password-401")
+    data = {"email": "new@demo.sandbox.test", "current_password": "not-the-password", "page": "authentication"}
+    response = signed_in.post("/profile/fields/email/", data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response
+    assert "The current password is not right." in html
+    assert 'value="new@demo.sandbox.test"' in html
+    assert "not-the-password" not in html
+    assert "Email saved." not in html
+    assert [c["status"] for c in upstream.calls(route="/v1/users/account")] == (
+        [422] if variant == "422" else [401, 401]
+    )
+    assert _email_on_the_platform("demo-ordinary") == "ordinary@demo.sandbox.test"
+    # Still signed in: the session was not the problem.
+    assert signed_in.get("/authentication/").status_code == 200
+
+
+def test_a_github_account_cannot_change_its_email_without_a_password(signed_in_as, upstream):
+    client = signed_in_as("github")
+    form = client.get("/profile/fields/email/?edit=1&page=authentication", HTTP_HX_REQUEST="true").content.decode()
+    assert "has no password to confirm a new email with" in form
+    assert 'name="current_password"' not in form
+    response = client.post(
+        "/profile/fields/email/", {"email": "new@demo.sandbox.test", "page": "authentication"}, HTTP_HX_REQUEST="true"
+    )
+    assert "has no password to confirm a new email with" in response.content.decode()
+    assert upstream.calls(route="/v1/users/account") == []
+    assert _email_on_the_platform("demo-github") == "github@demo.sandbox.test"
 
 
 def test_it_handles_a_taken_email(signed_in, upstream):
-    data = {"email": "twofa@demo.sandbox.test", "page": "authentication"}
+    data = {"email": "twofa@demo.sandbox.test", "current_password": PASSWORD, "page": "authentication"}
     response = signed_in.post("/profile/fields/email/", data, HTTP_HX_REQUEST="true")
-    assert "Has already been taken." in response.content.decode()
+    assert "This email is already used by another account. Use another one." in response.content.decode()
     assert 'value="twofa@demo.sandbox.test"' in response.content.decode()
     plain = signed_in.post("/profile/fields/email/", data)
     assert plain.status_code == 400
     assert "Authentication" in plain.content.decode()
-    assert "Has already been taken." in plain.content.decode()
+    assert "This email is already used by another account. Use another one." in plain.content.decode()
 
 
 def test_it_changes_the_password(signed_in, upstream):
@@ -96,8 +166,44 @@ def test_it_handles_a_wrong_current_password_from_the_upstream(signed_in, upstre
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="id_current_password_errors"' in html
-    assert "Is invalid." in html
+    assert "The current password is not right." in html
+    assert "Is invalid." not in html
     assert "not-the-password" not in html  # secrets are not echoed back
+
+
+@pytest.mark.parametrize("variant", ["422", "401"])
+def test_a_wrong_current_password_keeps_the_session_and_the_new_password(
+    signed_in, upstream, sandbox_behaviour, variant
+):
+    if variant == "401":
+        sandbox_behaviour("wrong-password-401")
+    data = {
+        "current_password": "not-the-password",
+        "new_password": "a brand new passphrase",
+        "new_password_confirmation": "a brand new passphrase",
+    }
+    response = signed_in.post("/authentication/password/", data, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response
+    assert "The current password is not right." in html
+    # No typed password is written into the page; the page's script puts back the new ones.
+    assert "not-the-password" not in html and "a brand new passphrase" not in html
+    assert re.search(r'<input type="password" name="new_password"[^>]*data-keep-typed', html)
+    assert re.search(r'<input type="password" name="new_password_confirmation"[^>]*data-keep-typed', html)
+    assert not re.search(r'<input type="password" name="current_password"[^>]*data-keep-typed', html)
+    assert signed_in.get("/authentication/").status_code == 200
+    login = upstream.calls(route="/v1/tokens/exchange")
+    assert all(c["status"] == 200 for c in login)
+
+
+def test_a_dead_token_still_ends_the_session_on_a_write(signed_in, upstream, sandbox_behaviour):
+    sandbox_behaviour("wrong-password-401")
+    revoke_tokens("demo-ordinary")
+    data = {"current_password": "x", "new_password": "a long new one!", "new_password_confirmation": "a long new one!"}
+    response = signed_in.post("/authentication/password/", data, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].startswith("/signin/")
+    assert signed_in.get("/authentication/").status_code == 302
 
 
 @pytest.mark.parametrize("kind", ["404", "409", "429", "500", "timeout", "malformed"])
@@ -175,6 +281,37 @@ def test_it_disables_2fa_with_a_code(signed_in_as, upstream):
     response = client.post("/authentication/2fa/disable/", {"tfa-code": pyotp.TOTP(TWOFA_TOTP_SECRET).now()})
     assert response.status_code == 302
     assert "Two-factor authentication is off." in client.get("/authentication/").content.decode()
+
+
+@pytest.mark.parametrize("variant", ["422", "401"])
+def test_a_wrong_2fa_code_is_said_at_its_field_and_keeps_the_session(
+    signed_in_as, upstream, sandbox_behaviour, variant
+):
+    if variant == "401":
+        sandbox_behaviour("wrong-password-401")
+    client = signed_in_as("twofa")
+    wrong = client.post("/authentication/2fa/disable/", {"tfa-code": "000000"}, HTTP_HX_REQUEST="true")
+    html = wrong.content.decode()
+    assert "HX-Redirect" not in wrong
+    assert 'id="id_tfa-code_errors"' in html
+    assert "This code is not valid." in html
+    assert [c["status"] for c in upstream.calls(route="/v1/client/tfa", method="DELETE")] == (
+        [422] if variant == "422" else [401, 401]
+    )
+    assert "Turn off 2FA" in client.get("/authentication/").content.decode()
+
+
+def test_it_sends_a_2fa_code_that_starts_with_0_as_typed(signed_in_as, upstream):
+    import time_machine
+
+    # The demo 2FA account's app shows 033957 at this moment (computed once with pyotp).
+    with time_machine.travel(datetime(2026, 12, 1, 9, 23, 40, tzinfo=UTC), tick=False):
+        client = signed_in_as("twofa")
+        response = client.post("/authentication/2fa/disable/", {"tfa-code": "033 957"}, HTTP_HX_REQUEST="true")
+        html = response.content.decode()
+        assert "This code is not valid." not in html
+        assert "Two-factor authentication is off." in html
+    assert [c["status"] for c in upstream.calls(route="/v1/client/tfa", method="DELETE")] == [200]
 
 
 @pytest.mark.parametrize("kind", ["404", "409", "429", "500", "timeout", "malformed"])
@@ -278,7 +415,9 @@ def test_it_handles_a_wrong_username_on_deletion(signed_in_as, upstream):
     client = signed_in_as("collaborator")
     response = client.post("/authentication/delete/", {"confirm_username": "someone"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "This is not your username." in response.content.decode()
+    html = response.content.decode()
+    assert "This is not your username. Type demo-collaborator exactly." in html
+    assert "as shown above" not in html  # the username is shown below the field, not above
     assert upstream.calls(route="/v1/users/delete", method="POST") == []
     assert upstream.calls(route="/v1/users", method="DELETE") == []
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.accounts.conftest import AUTH, FAILURE_TEXT, plain_status, revoke_tokens
@@ -57,6 +59,10 @@ def test_it_saves_a_username_in_place_with_htmx(signed_in, upstream):
     assert "ordinary-renamed" in html
     assert "Username saved." in html
     assert 'name="username"' not in html
+    # The header's name is swapped too, out of band.
+    assert re.search(
+        r'<span class="who" id="signed-in-as" hx-swap-oob="true">.*<strong>ordinary-renamed</strong>', html
+    )
     assert len(upstream.calls(route="/v1/users/account", method="PUT")) == 1
     # The layout and later pages see the new name at once (session identity and cache updated).
     assert "ordinary-renamed" in signed_in.get("/profile/").content.decode()
@@ -77,7 +83,7 @@ def test_it_handles_a_taken_username_from_the_upstream(signed_in, upstream):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Has already been taken." in html
+    assert "This username is already taken. Choose another one." in html
     assert 'value="demo-twofa"' in html  # what was typed stays
     assert 'class="field-errors"' in html
 
@@ -87,7 +93,7 @@ def test_it_handles_a_taken_username_without_js(signed_in, upstream):
     html = response.content.decode()
     assert response.status_code == 400
     assert "<html" in html
-    assert "Has already been taken." in html
+    assert "This username is already taken. Choose another one." in html
     assert 'value="demo-twofa"' in html
 
 

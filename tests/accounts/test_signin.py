@@ -245,3 +245,82 @@ def test_it_applies_the_preferences_kept_upstream_at_signin(upstream, client):
     page = other_browser.get("/")
     assert b'lang="fr"' in page.content
     assert b'data-theme="dark"' in page.content
+
+
+def test_wrong_tokens_from_one_address_do_not_block_another_address(upstream, client, settings):
+    from django.test import Client
+
+    settings.SIGNIN_THROTTLE_ATTEMPTS = 10
+    for n in range(10):
+        wrong = client.post(
+            "/signin/", {"method": "token", "api_token": f"tk-us-wrong-token-number-{n:02d}"}, REMOTE_ADDR="10.0.0.66"
+        )
+        assert wrong.status_code == 400
+    blocked = client.post(
+        "/signin/", {"method": "token", "api_token": demo("ordinary").api_token}, REMOTE_ADDR="10.0.0.66"
+    )
+    assert blocked.status_code == 429
+    assert b"Too many sign-in attempts" in blocked.content
+    upstream.clear()
+    someone_else = Client().post(
+        "/signin/", {"method": "token", "api_token": demo("teamadmin").api_token}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert someone_else.status_code == 302
+    assert len(upstream.calls(route="/v1/tokens/exchange")) == 1
+
+
+def test_it_throttles_one_token_tried_from_many_addresses(upstream, client, settings):
+    settings.SIGNIN_THROTTLE_ATTEMPTS = 3
+    for n in range(3):
+        client.post(
+            "/signin/", {"method": "token", "api_token": "tk-us-the-same-wrong-token"}, REMOTE_ADDR=f"10.3.0.{n}"
+        )
+    upstream.clear()
+    again = client.post(
+        "/signin/", {"method": "token", "api_token": "tk-us-the-same-wrong-token"}, REMOTE_ADDR="10.3.1.1"
+    )
+    assert again.status_code == 429
+    assert upstream.calls() == []
+    other = client.post(
+        "/signin/", {"method": "token", "api_token": demo("ordinary").api_token}, REMOTE_ADDR="10.3.1.2"
+    )
+    assert other.status_code == 302
+
+
+def test_a_language_and_theme_chosen_before_sign_in_survive_it(upstream, client):
+    """The account never chose (the platform answers its defaults, en and light); the person chose
+    French and dark in the footer before signing in."""
+    chosen = client.post("/i18n/language/", {"language": "fr", "next": "/signin/"})
+    assert chosen.status_code == 302
+    client.post("/preferences/theme/", {"theme": "dark", "next": "/signin/"})
+    response = client.post("/signin/", {"method": "token", "api_token": demo("ordinary").api_token})
+    assert response.status_code == 302
+    assert "dashboard_language" not in response.cookies
+    assert "dashboard_theme" not in response.cookies
+    page = client.get("/").content.decode()
+    assert 'lang="fr"' in page and 'data-theme="dark"' in page
+    assert 'lang="en"' not in page and 'data-theme="light"' not in page
+
+
+def test_a_reused_recovery_code_gets_its_own_message(upstream, client):
+    from django.test import Client
+
+    from sandbox.demo import TWOFA_RECOVERY_CODES
+
+    account = demo("twofa")
+    code = TWOFA_RECOVERY_CODES[0]
+    client.post("/signin/", {"method": "password", "login": account.username, "password": account.password})
+    first = client.post("/signin/code/", {"otp": code})
+    assert first.status_code == 302, "a recovery code works once"
+    client.post("/signout/")
+
+    again = Client()
+    again.post("/signin/", {"method": "password", "login": account.username, "password": account.password})
+    reused = again.post("/signin/code/", {"otp": code})
+    html = reused.content.decode()
+    assert reused.status_code == 400
+    assert "This recovery code is not valid, or it was already used: each recovery code works once." in html
+    assert "Codes change every 30 seconds" not in html
+
+    wrong_totp = again.post("/signin/code/", {"otp": "000000"})
+    assert "Codes change every 30 seconds: try the current one." in wrong_totp.content.decode()

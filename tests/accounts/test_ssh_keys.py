@@ -73,7 +73,7 @@ def test_it_handles_a_duplicate_key_from_the_upstream(signed_in, upstream):
     signed_in.post("/ssh-keys/add/", {"name": "One", "content": ED25519})
     response = signed_in.post("/ssh-keys/add/", {"name": "Two", "content": ED25519}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert "Has already been taken." in html
+    assert "This SSH key is already registered." in html
     assert 'id="id_content_errors"' in html
 
 

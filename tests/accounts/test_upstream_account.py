@@ -73,7 +73,7 @@ def test_it_reads_the_2fa_flow(answer):
     assert enrolment.uri.startswith("otpauth://") and "ABC" not in repr(enrolment)
     seen = answer(200, {"tfa": {"codes": ["a1", "b2"], "user": {"enabled": True, "provider": "totp"}}})
     activation = account.tfa_validate(auth=StaticAuth(), code="012345")
-    assert json.loads(seen[-1].content) == {"tfa": {"attempt": 12345}}
+    assert json.loads(seen[-1].content) == {"tfa": {"attempt": "012345"}}  # as typed, a string
     assert activation.recovery_codes == ["a1", "b2"] and "a1" not in repr(activation)
 
 

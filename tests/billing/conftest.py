@@ -22,15 +22,15 @@ def sandbox_invoices():
 def stable_pdfs(monkeypatch):
     """The sandbox stamps each PDF with the time it was made; serve each invoice's first rendering
     again, so the bytes the dashboard streams can be compared with the upstream's."""
-    from sandbox.views import billing as sandbox_billing
+    from sandbox.views import files as sandbox_files
 
     made: dict[str, bytes] = {}
-    original = sandbox_billing.invoice_pdf
+    original = sandbox_files.invoice_pdf
 
     def once(invoice):
         if invoice.id not in made:
             made[invoice.id] = original(invoice)
         return made[invoice.id]
 
-    monkeypatch.setattr(sandbox_billing, "invoice_pdf", once)
+    monkeypatch.setattr(sandbox_files, "invoice_pdf", once)
     return made

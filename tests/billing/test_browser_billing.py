@@ -59,3 +59,52 @@ def test_it_exports_the_filtered_invoices_as_csv_in_a_browser(browser_signed_in,
         lines = handle.read().splitlines()
     assert lines[0].startswith("invoice_number,")
     assert len(lines) > 1 and all(",paid," in line for line in lines[1:])
+
+
+def test_it_downloads_the_yearly_zip_with_javascript_on(browser_signed_in, upstream, sandbox_invoices):
+    """Issue 10 #1: the click must start the download and the progress, not one instead of the other."""
+    import zipfile
+
+    page = browser_signed_in("teamadmin")
+    page.goto(f"{upstream.url}/invoices/reports/")
+    link = page.get_by_role("link", name=re.compile(r"^Download invoices-\d{4}\.zip$"))
+    year = int(re.search(r"\d{4}", link.inner_text()).group())
+    expected = sorted(
+        f"invoice-{i.invoice_number}.pdf" for i in sandbox_invoices("teamadmin") if i.billing_month.year == year
+    )
+    assert expected, "the seed gives teamadmin invoices that year"
+    with page.expect_download(timeout=15_000) as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == f"invoices-{year}.zip"
+    assert download.failure() is None
+    with zipfile.ZipFile(download.path()) as archive:
+        assert sorted(archive.namelist()) == expected
+        for name in expected:
+            assert archive.read(name)[:5] == b"%PDF-", name
+    progress = page.locator("#archive-progress")
+    progress.get_by_text(f"All {len(expected)} PDFs are in the archive").wait_for(timeout=15_000)
+    assert "Preparing" not in progress.inner_text()
+
+
+def test_it_downloads_the_yearly_zip_with_javascript_off(browser, upstream):
+    import zipfile
+
+    from tests.helpers import demo
+
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{upstream.url}/signin/?method=token")
+        page.get_by_label("API token").fill(demo("teamadmin").api_token)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{upstream.url}/")
+        page.goto(f"{upstream.url}/invoices/reports/")
+        with page.expect_download(timeout=15_000) as info:
+            page.get_by_role("link", name=re.compile(r"^Download invoices-\d{4}\.zip$")).click()
+        with zipfile.ZipFile(info.value.path()) as archive:
+            names = archive.namelist()
+            assert names and all(re.fullmatch(r"invoice-[\w-]+\.pdf", n) for n in names)
+            assert all(archive.read(n)[:5] == b"%PDF-" for n in names)
+    finally:
+        context.close()

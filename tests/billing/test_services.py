@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from hypothesis import given
@@ -96,7 +96,7 @@ def test_it_filters_by_state_and_month_range():
 
 def test_it_fills_months_without_invoices_with_zero():
     invoices = [_invoice(date(2024, 1, 1), 1000), _invoice(date(2024, 3, 1), 500)]
-    series = services.monthly_spend(invoices, months=3, today=date(2024, 3, 15))
+    series = services.monthly_spend(invoices, months=3, at=datetime(2024, 4, 15, tzinfo=UTC))
     assert [(s.month.month, s.total.cents, s.invoiced) for s in series] == [
         (1, 1200, True),
         (2, 0, False),
@@ -127,3 +127,65 @@ def test_it_finds_the_biggest_movers():
 def test_it_neutralises_spreadsheet_formulas_in_csv():
     text = services.csv_text(["a", "b"], [["=HYPERLINK(1)", "-12.50"], ["-cmd", "@x"]])
     assert "'=HYPERLINK(1)" in text and ",-12.50" in text and "'-cmd" in text and "'@x" in text
+
+
+# Billing calendar: the running month is in progress ----------------------------------------------
+
+FIRST_OF_MARCH = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)  # the running month is one hour old
+
+
+def _apps(month: date, prices: dict[str, int], *, state: str = "paid"):
+    detailed = [{"id": a, "label": a, "price": p, "app": a} for a, p in prices.items()]
+    return _invoice(month, sum(prices.values()), detailed=detailed, state=state)
+
+
+def test_it_compares_the_last_two_complete_months_on_the_1st():
+    invoices = [
+        _apps(date(2024, 3, 1), {"web": 3, "api": 2}, state="new"),  # one hour of March
+        _apps(date(2024, 2, 1), {"web": 7000, "api": 4000}),
+        _apps(date(2024, 1, 1), {"web": 6000, "api": 4000}),
+    ]
+    changes = services.month_over_month(invoices, at=FIRST_OF_MARCH)
+    assert changes.month == date(2024, 2, 1) and changes.previous_month == date(2024, 1, 1)
+    rows = {r.app: r for r in changes.rows}
+    assert rows["web"].after.cents == 7000 and rows["web"].before.cents == 6000
+    assert rows["api"].change.cents == 0
+    assert [r.app for r in changes.rows if r.biggest_mover] == ["web"]  # not every app
+
+
+def test_it_leaves_the_running_month_out_of_the_chart_and_the_average():
+    invoices = [
+        _invoice(date(2024, 3, 1), 10, state="new"),
+        _invoice(date(2024, 2, 1), 1000),
+        _invoice(date(2024, 1, 1), 3000),
+    ]
+    series = services.monthly_spend(invoices, months=12, at=FIRST_OF_MARCH)
+    assert series[-1].month == date(2024, 2, 1) and series[0].month == date(2023, 3, 1)
+    chart = services.spend_chart(series)
+    assert chart.total.cents == 4800  # with VAT: 1200 + 3600
+    assert chart.averaged_months == 2 and chart.average.cents == 2400
+    running = services.running_month_spend(invoices, at=FIRST_OF_MARCH)
+    assert running is not None and running.month == date(2024, 3, 1) and running.total.cents == 12
+
+
+def test_it_tells_the_running_months_invoice_from_one_waiting_for_payment():
+    running = _invoice(date(2024, 3, 1), 10, state="new")
+    waiting = _invoice(date(2024, 2, 1), 1000, state="new")  # February's, not charged yet
+    failed, new = services.invoices_needing_action([running, waiting], at=FIRST_OF_MARCH)
+    assert failed == [] and new == [waiting]
+    assert services.last_complete_invoice([running, waiting], at=FIRST_OF_MARCH) is waiting
+    # UTC decides: 23:30 in Paris on 29 February 2024 is still February for the platform.
+    late = datetime(2024, 2, 29, 22, 30, tzinfo=UTC)
+    assert services.last_complete_invoice([running, waiting], at=late) is None
+
+
+def test_it_does_not_flag_the_months_length_as_a_move():
+    # November has 30 days, October 31: an app that ran the same way costs 30/31 as much.
+    invoices = [
+        _apps(date(2024, 11, 1), {"web": 3000, "api": 1500, "worker": 0}),
+        _apps(date(2024, 10, 1), {"web": 3100, "api": 1550, "worker": 744}),
+    ]
+    changes = services.month_over_month(invoices, at=datetime(2024, 12, 1, tzinfo=UTC))
+    assert changes.month == date(2024, 11, 1)
+    assert round(changes.steady_percent, 2) == Decimal("-3.23")
+    assert [r.app for r in changes.rows if r.biggest_mover] == ["worker"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -114,7 +115,7 @@ def test_it_shows_usage_in_french(signed_in_as):
     assert "\xa0€" in body
 
 
-def _report(apps_total: str, date_from: date, date_to: date) -> services.UsageReport:
+def _report(apps_total: str, date_from: date, date_to: date, **changes) -> services.UsageReport:
     from dashboard.upstream.billing import AppUsage, ContainerSizeRef, RuntimeUsage
 
     app = AppUsage(
@@ -125,15 +126,14 @@ def _report(apps_total: str, date_from: date, date_to: date) -> services.UsageRe
         runtimes=(RuntimeUsage(ContainerSizeRef("s", "M", "M", "", None), Money(Decimal(apps_total)), 60),),
         addon_usages=(),
     )
-    return services.UsageReport(date_from, date_to, [("Paris", app)], [], None)
+    return services.UsageReport(date_from, date_to, [("Paris", replace(app, **changes))], [], None)
 
 
-def test_it_forecasts_linearly_to_the_month_end():
-    paris = ZoneInfo("Europe/Paris")
-    now = datetime(2024, 4, 16, 0, 0, tzinfo=paris)  # 15 of 30 days elapsed
+def test_it_forecasts_linearly_once_the_month_is_a_week_old():
+    now = datetime(2024, 4, 16, 0, 0, tzinfo=UTC)  # 15 of 30 days elapsed
     report = _report("30.00", date(2024, 4, 1), date(2024, 4, 16))
     forecast = services.month_forecast(report, now=now)
-    assert forecast is not None
+    assert forecast is not None and forecast.method == "linear"
     assert forecast.elapsed_ratio == Decimal(15) / Decimal(30)
     assert forecast.total.rounded() == Money(Decimal("60.00"))
     assert forecast.per_app["a1"].rounded() == Money(Decimal("60.00"))
@@ -141,6 +141,70 @@ def test_it_forecasts_linearly_to_the_month_end():
 
 
 def test_it_forecasts_only_this_months_range():
-    now = datetime(2024, 4, 16, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    now = datetime(2024, 4, 16, 12, 0, tzinfo=UTC)
     assert services.month_forecast(_report("1", date(2024, 3, 1), date(2024, 3, 31)), now=now) is None
     assert services.month_forecast(_report("1", date(2024, 3, 18), date(2024, 4, 16)), now=now) is None
+
+
+def _young_report(*, status: str = "running", addon_gone: bool = False) -> services.UsageReport:
+    """06:00 UTC on 1 April: an M container (14.40 € per 30 days = 0.02 €/h) for 6 hours, and a
+    PostgreSQL addon (72 € per 30 days = 0.10 €/h), removed at 03:00 or still there."""
+    from dashboard.upstream.billing import AddonUsage, AppUsage, ContainerSizeRef, RuntimeUsage
+
+    size = ContainerSizeRef("s", "M", "M", "", None, thirtydays_price=Money(Decimal("14.40")))
+    addon = AddonUsage(
+        addon_id="ad-1",
+        provider_name="PostgreSQL",
+        plan_name="Business 1G",
+        price=Money(Decimal("0.30") if addon_gone else Decimal("0.60")),
+        runtime_minutes=180 if addon_gone else 360,
+        status="deprovisioned" if addon_gone else "running",
+        provisioned_at=datetime(2024, 3, 1, tzinfo=UTC),
+        deprovisioned_at=datetime(2024, 4, 1, 3, 0, tzinfo=UTC) if addon_gone else None,
+        plan_price=Money(Decimal("72")),
+    )
+    app = AppUsage(
+        app="web",
+        app_id="a1",
+        status=status,
+        first_month=None,
+        runtimes=(RuntimeUsage(size, Money(Decimal("0.12")), 360),),
+        addon_usages=(addon,),
+    )
+    return services.UsageReport(date(2024, 4, 1), date(2024, 4, 1), [("Paris", app)], [], None)
+
+
+def test_it_forecasts_a_young_month_from_what_runs_now_on_the_utc_clock():
+    # 08:00 in Paris is 06:00 UTC: six hours of usage, not eight (the old clock mix: 25 % low).
+    now = datetime(2024, 4, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    forecast = services.month_forecast(_young_report(), now=now)
+    assert forecast is not None and forecast.method == "running_rate"
+    assert forecast.hourly_rate == Money(Decimal("0.12"))
+    # 0.72 € so far + 0.12 €/h x 714 hours left of April's 720.
+    assert forecast.total.rounded() == Money(Decimal("86.40"))
+
+
+def test_it_does_not_project_an_addon_removed_this_morning():
+    now = datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    forecast = services.month_forecast(_young_report(addon_gone=True), now=now)
+    assert forecast is not None and forecast.hourly_rate == Money(Decimal("0.02"))
+    assert forecast.total.rounded() == Money(Decimal("14.70"))  # 0.42 + 0.02 x 714; linear: 50.40
+
+
+def test_it_counts_no_container_for_a_stopped_app():
+    now = datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
+    forecast = services.month_forecast(_young_report(status="stopped"), now=now)
+    assert forecast is not None and forecast.hourly_rate == Money(Decimal("0.10"))
+
+
+def test_it_handles_an_unknown_preset_with_a_message_at_the_periods(signed_in_as, upstream):
+    client = signed_in_as("ordinary")
+    response = client.get("/usage/?preset=bogus")
+    body = response.content.decode()
+    assert response.status_code == 400 and "<html" in body
+    assert "This period is unknown: choose This month, Last month, Last 30 days or Custom." in body
+    assert 'id="preset-errors"' in body and 'href="?preset=last_month"' in body  # the periods to pick
+    assert "Select a valid choice" not in body
+    assert not upstream.calls(route=USAGE)
+    htmx = client.get("/usage/?preset=bogus", HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200 and "This period is unknown" in htmx.content.decode()

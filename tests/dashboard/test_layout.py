@@ -92,7 +92,8 @@ def test_it_lists_every_account_section_in_the_navigation(signed_in):
         assert str(label) in html
 
 
-def test_it_sends_security_headers(client):
+def test_it_sends_security_headers(client, settings):
+    settings.SCALINGO_API_URL = "https://api.osc-fr1.scalingo.com"
     response = client.get("/signin/")
     assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "unsafe-inline" not in response["Content-Security-Policy"]

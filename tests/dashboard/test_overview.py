@@ -26,8 +26,11 @@ def test_it_shows_every_part(signed_in_as, upstream, sandbox_invoices):
     body = response.content.decode()
     assert response.status_code == 200 and "<html" in body
     assert "Hello, Demo Teamadmin" in body
-    newest = sandbox_invoices("teamadmin")[0]
-    assert f"Invoice {newest.invoice_number}" in body
+    running, last_complete = sandbox_invoices("teamadmin")[:2]
+    # "Last invoice" is the last complete month's; the running month's is in progress.
+    assert f"Invoice {last_complete.invoice_number}" in body
+    assert f"Invoice {running.invoice_number}" not in body
+    assert "in progress" in body
     assert "Prepaid credit" in body and "This month" in body
     assert "acme-web" in body and "Estimated for the whole month" in body
     assert "Quick links" in body

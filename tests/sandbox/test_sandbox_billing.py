@@ -123,7 +123,8 @@ def test_a_new_payment_method_pays_the_failed_invoice_and_lifts_suspension(sandb
     user = sandbox.get("/auth/v1/users/self", headers=headers).json()["user"]
     assert user["suspended_at"] is None
     invoices = sandbox.get("/api/osc-fr1/v1/account/invoices", headers=headers).json()["invoices"]
-    assert {i["state"] for i in invoices} == {"paid"}
+    # Every failed invoice is paid; one not issued yet (early on the 1st) may still be new.
+    assert {i["state"] for i in invoices} <= {"paid", "new"} and "paid" in {i["state"] for i in invoices}
 
 
 def test_billing_operations_are_paginated_and_match_invoices(teamadmin) -> None:
@@ -301,7 +302,8 @@ def test_the_suspended_account(sandbox: Sandbox) -> None:
     user = sandbox.get("/auth/v1/users/self", headers=headers).json()["user"]
     assert user["suspended_at"] and user["suspension_reason"]
     invoices = sandbox.get("/api/osc-fr1/v1/account/invoices", headers=headers).json()["invoices"]
-    assert invoices[0]["state"] == "failed"
+    failed = [i for i in invoices if i["state"] == "failed"]
+    assert failed and all(i["created_at"] < user["suspended_at"] for i in failed[-1:])
 
 
 def test_the_twofa_account(sandbox: Sandbox) -> None:

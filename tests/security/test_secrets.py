@@ -15,7 +15,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from accounts import session as account_session
-from dashboard.logging import JsonFormatter
+from dashboard.logging import JsonFormatter, TextFormatter
 from tests.helpers import demo, nav_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,9 +26,11 @@ class Capture(logging.Handler):
         super().__init__(level=logging.DEBUG)
         self.lines: list[str] = []
         self.formatter_json = JsonFormatter()
+        self.formatter_text = TextFormatter()
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.formatter_json.format(record))
+        self.lines.append(self.formatter_text.format(record))
         self.lines.append(json.dumps({k: str(v) for k, v in record.__dict__.items()}))
 
 

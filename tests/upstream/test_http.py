@@ -301,3 +301,36 @@ def test_it_sends_the_otp_header_only_when_given(transport):
     tokens.token_create_with_login(login="a@b.c", password="pw", otp="123456", name="n")
     assert "X-Authorization-OTP" not in seen[0].headers
     assert seen[1].headers["X-Authorization-OTP"] == "123456"
+
+
+def test_a_write_refused_with_a_fresh_bearer_is_the_requests_fault(transport):
+    auth = FixedAuth()
+    seen = transport(lambda request: httpx.Response(401, json={"error": "Invalid current password"}))
+    with pytest.raises(errors.RequestRefused) as caught:
+        call("PUT", Host.AUTH, "/users/account", auth=auth, json={"user": {"current_password": "typo"}})
+    assert not isinstance(caught.value, errors.Unauthorized), "the session must not end"
+    assert caught.value.message == "Invalid current password"
+    assert auth.exchanges == 1
+    assert len(seen) == 2
+
+
+def test_a_write_refused_when_the_token_no_longer_exchanges_ends_the_session(transport):
+    class DeadAuth(FixedAuth):
+        def reexchange(self, refused: str | None = None) -> str:
+            raise errors.Unauthorized("Invalid token")
+
+    seen = transport(lambda request: httpx.Response(401, json={"error": "Token revoked"}))
+    with pytest.raises(errors.Unauthorized):
+        call("PUT", Host.AUTH, "/users/account", auth=DeadAuth(), json={"user": {}})
+    assert len(seen) == 1
+
+
+def test_it_reads_the_wait_a_429_gives(transport):
+    transport(lambda request: httpx.Response(429, text="Retry later", headers={"Retry-After": "42"}))
+    with pytest.raises(errors.RateLimited) as caught:
+        call("GET", Host.AUTH, "/users/self")
+    assert caught.value.retry_after_seconds == 42
+    transport(lambda request: httpx.Response(429, text="Retry later"))
+    with pytest.raises(errors.RateLimited) as caught:
+        call("GET", Host.AUTH, "/users/self")
+    assert caught.value.retry_after_seconds is None
