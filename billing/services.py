@@ -546,7 +546,7 @@ def spend_chart(series: list[MonthSpend]) -> SpendChart:
     ceiling = _nice_ceiling(peak)
     slot = Decimal(100) / max(len(series), 1)
     every = 1 if len(series) <= 12 else (2 if len(series) <= 24 else 3)
-    every_narrow = max(1, -(-len(series) // 6))
+    every_narrow = max(1, -(-len(series) // 4))
     bars = []
     for index, spend in enumerate(series):
         amount = max(spend.total.amount, Decimal(0))
