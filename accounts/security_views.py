@@ -27,6 +27,7 @@ from accounts.forms import (
 )
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.profile_views import editing_form, inline_field
+from activity import services as activity_services
 from dashboard import concurrency
 from dashboard.upstream import errors
 from dashboard.upstream.account import TfaStatus
@@ -117,6 +118,7 @@ def render_authentication(
     status: int = 200,
 ) -> HttpResponse:
     reads = {"apps": lambda: services.owned_apps(request)}
+    reads["security"] = lambda: activity_services.security_recent(request)
     if tfa is None:
         reads["tfa"] = lambda: services.tfa_status(request)
     results = concurrency.gather(**reads)
@@ -135,6 +137,7 @@ def render_authentication(
         "password_form": password_form or PasswordChangeForm(identity=(user.username, user.email)),
         "password_notice": password_notice,
         "tfa": tfa,
+        "security_activity": activity_services.SecurityActivity.of(results["security"], user),
         "deletion": _deletion_section(
             request, user, check, form=deletion_form, confirm_form=confirm_form, error=deletion_error
         ),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "catalog",
+    "activity",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UpstreamErrorMiddleware",
+    "activity.middleware.ForgetActivityOnWriteMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
