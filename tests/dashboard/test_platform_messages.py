@@ -137,8 +137,8 @@ def test_it_rebuilds_invoice_labels_from_their_month():
         ("Containers Runtime", "Containers runtime", "Exécution des conteneurs"),
         (
             "Free Trial 2020-06-02 15:07 -> 2020-09-30 15:07",
-            "Free trial, from June 2, 2020, 3:07 p.m. to Sept. 30, 2020, 3:07 p.m.",
-            "Essai gratuit, du 2 juin 2020 15:07 au 30 septembre 2020 15:07",
+            "Free trial, from 2 June 2020, 15:07 to 30 September 2020, 15:07",
+            "Essai gratuit, du 2 juin 2020 à 15:07 au 30 septembre 2020 à 15:07",
         ),
         ("Containers - type: web- size: S", "Containers web, size S", "Conteneurs web, taille S"),
         (
@@ -250,9 +250,9 @@ def test_a_known_conflict_is_explained(signed_in, monkeypatch):
 
 def test_payment_history_labels_follow_the_language(signed_in):
     english = signed_in.get("/billing/").content.decode()
-    assert re.search(rf"<td>Invoice for ({EN_MONTHS}) \d{{4}}</td>", english)
+    assert re.search(rf"<td[^>]*>Invoice for ({EN_MONTHS}) \d{{4}}</td>", english)
     french = in_french(signed_in).get("/billing/").content.decode()
-    assert re.search(rf"<td>Facture de ({FR_MONTHS}) \d{{4}}</td>", french)
+    assert re.search(rf"<td[^>]*>Facture de ({FR_MONTHS}) \d{{4}}</td>", french)
     assert "Invoice for" not in french
 
 
@@ -260,11 +260,11 @@ def test_invoice_lines_follow_the_language(signed_in):
     invoices = signed_in.get("/invoices/").content.decode()
     invoice_path = re.search(r'href="(/invoices/[0-9a-f-]{36}/)"', invoices)[1]
     english = signed_in.get(invoice_path).content.decode()
-    assert "<td>Containers runtime</td>" in english
-    assert re.search(r"<td>Containers web, size [SML]</td>", english)
+    assert re.search(r"<td[^>]*>Containers runtime</td>", english)
+    assert re.search(r"<td[^>]*>Containers web, size [SML]</td>", english)
     french = in_french(signed_in).get(invoice_path).content.decode()
-    assert "<td>Exécution des conteneurs</td>" in french
-    assert re.search(r"<td>Conteneurs web, taille [SML]</td>", french)
+    assert re.search(r"<td[^>]*>Exécution des conteneurs</td>", french)
+    assert re.search(r"<td[^>]*>Conteneurs web, taille [SML]</td>", french)
     assert "Containers Runtime" not in french
     assert "type: web" not in french
 
