@@ -93,7 +93,7 @@ def test_it_shows_the_invoice_detail_with_grouped_items(signed_in_as, sandbox_in
     invoice = sandbox_invoices("teamadmin")[1]
     body = client.get(f"/invoices/{invoice.id}/").content.decode()
     assert invoice.invoice_number in body
-    assert "VAT (20 %)" in body
+    assert "VAT (20%)" in body
     assert "Subtotal for acme-web" in body
     assert "the items add up to the total" in body
 
@@ -142,6 +142,7 @@ RATE_LIMITED_PDF = "Too many requests to the platform: wait a minute, then downl
         ("malformed", UNREACHABLE_PDF, RATE_LIMITED_PDF),
         ("429", RATE_LIMITED_PDF, UNREACHABLE_PDF),
     ],
+    ids=["500", "503", "malformed", "429"],
 )
 def test_it_handles_a_failed_download_with_a_message(signed_in_as, sandbox_invoices, fault, message, not_shown):
     client = signed_in_as("ordinary")
