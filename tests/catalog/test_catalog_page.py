@@ -177,7 +177,7 @@ def test_it_shows_the_catalog_in_french(upstream, client):
     assert re.search(r"7,20\s€", page)
     assert "Choisissez Starter 1G à la place." in page
     assert "priorité CPU faible" in page
-    assert '<td class="num">256 MiB</td>' in page  # the unit symbol, as the platform writes it
+    assert '<td class="num" data-label="Mémoire">256 MiB</td>' in page  # the unit symbol, as the platform writes it
 
 
 @pytest.mark.parametrize("fault", ["500", "502", "429", "malformed", "timeout"])
