@@ -97,7 +97,7 @@ class UpstreamErrorMiddleware:
             logger.info("upstream refused the session", extra={"action": "session-ended"})
             request.session.flush()
             return signin_redirect(request, _("Your session has ended. Please sign in again."))
-        if isinstance(exception, errors.UpstreamError):
+        if isinstance(exception, errors.UpstreamFailure):
             logger.warning(
                 "upstream failure shown to the user",
                 extra={"error": type(exception).__name__, "status": exception.status},

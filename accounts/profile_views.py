@@ -115,7 +115,7 @@ def render_profile(
     preferences_form: PreferencesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = user or services.current_user_future(request).result()
+    user = user or services.current_user_future(caller=request.caller).result()
     fields = [
         inline_field(user, name, "profile", form=editing_form(request, user, name, field_form))
         for name in INLINE_FIELDS
@@ -156,17 +156,21 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
         editing = request.GET.get("edit") == "1"
         if not request.htmx:
             return HttpResponseRedirect(reverse(PAGES[page]) + (f"?edit={name}" if editing else "") + f"#field-{name}")
-        user = services.current_user_future(request).result()
+        user = services.current_user_future(caller=request.caller).result()
         form = _edit_form(user, name) if editing else None
         return render(request, "accounts/_inline_field.html", {"item": inline_field(user, name, page, form=form)})
-    has_password = services.current_user_future(request).result().has_password if name == "email" else True
+    has_password = (
+        services.current_user_future(caller=request.caller).result().has_password if name == "email" else True
+    )
     form = ProfileFieldForm(name, request.POST, has_password=has_password)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
         # Every field the form carries goes upstream: for an email, the current password with it.
         user, failure = form_write(
             form,
-            lambda: services.profile_update(request, fields=dict(form.cleaned_data), action=f"profile-{name}"),
+            lambda: services.profile_update(
+                caller=request.caller, session=request.session, fields=dict(form.cleaned_data), action=f"profile-{name}"
+            ),
             credential="current_password" if "current_password" in form.fields else None,
         )
         if user is not None:
@@ -178,7 +182,7 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
     keep_typed_passwords(form)
     status = failure_status(request, failure)
     if request.htmx:
-        user = services.current_user_future(request).result()
+        user = services.current_user_future(caller=request.caller).result()
         item = inline_field(user, name, page, form=form)
         return render(request, "accounts/_inline_field.html", {"item": item}, status=status)
     if page == "authentication":
@@ -195,13 +199,16 @@ def newsletter_set(request: AuthenticatedRequest) -> HttpResponse:
     form.is_valid()  # a checkbox is always valid: absent means "no"
     subscribed = bool(form.cleaned_data.get("email_newsletter"))
     try:
-        user = services.profile_update(request, fields={"email_newsletter": subscribed}, action="newsletter-set")
-    except errors.Unauthorized:
-        raise
+        user = services.profile_update(
+            caller=request.caller,
+            session=request.session,
+            fields={"email_newsletter": subscribed},
+            action="newsletter-set",
+        )
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))
         if request.htmx:
-            user = services.current_user_future(request).result()
+            user = services.current_user_future(caller=request.caller).result()
             return render(
                 request,
                 "accounts/profile.html#newsletter",
@@ -236,9 +243,7 @@ def preferences_set(request: AuthenticatedRequest) -> HttpResponse:
     language, theme = form.cleaned_data["language"], form.cleaned_data["theme"]
     failure: errors.UpstreamError | None = None
     try:
-        upstream = services.preferences_save(request, language=language, theme=theme)
-    except errors.Unauthorized:
-        raise
+        upstream = services.preferences_save(caller=request.caller, language=language, theme=theme)
     except errors.UpstreamError as exc:
         upstream, failure = False, exc
     with translation.override(language):  # the message speaks the newly chosen language

@@ -20,7 +20,7 @@ from billing import services as billing_services
 from dashboard import billing_calendar, preferences
 from dashboard.concurrency import gather
 from dashboard.context_processors import THEMES
-from dashboard.upstream import errors, health
+from dashboard.upstream import health
 
 logger = logging.getLogger("dashboard")
 
@@ -99,15 +99,14 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
     today = billing_calendar.today()
     reads = {
-        "account": lambda: account_services.current_user_future(request).result(),
-        "invoice": lambda: billing_services.all_invoices_future(request).result(),
-        "credit": lambda: billing_services.billing_profile(request),
-        "usage": lambda: billing_services.usage_report(request, date_from=today.replace(day=1), date_to=today),
+        "account": lambda: account_services.current_user_future(caller=request.caller).result(),
+        "invoice": lambda: billing_services.all_invoices_future(caller=request.caller).result(),
+        "credit": lambda: billing_services.billing_profile(caller=request.caller),
+        "usage": lambda: billing_services.usage_report(
+            caller=request.caller, date_from=today.replace(day=1), date_to=today
+        ),
     }
     results = gather(**{name: reads[name] for name in wanted})
-    for result in results.values():
-        if isinstance(result, errors.Unauthorized):
-            raise result
     context: dict[str, object] = {"now_dt": timezone.now(), "today": today}
     for name, result in results.items():
         failed = isinstance(result, Exception)
