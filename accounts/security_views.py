@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,7 +10,7 @@ import segno
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +27,7 @@ from accounts.forms import (
     keep_typed_passwords,
 )
 from accounts.http import AuthenticatedRequest, signin_required
-from accounts.profile_views import editing_form, inline_field
+from accounts.inline_fields import editing_form, inline_field
 from dashboard import concurrency
 from dashboard.upstream import errors
 from dashboard.upstream.account import TfaStatus
@@ -101,7 +102,7 @@ def _deletion_section(
 
 
 def _tfa_form(*, allow_recovery: bool = False, data: object = None) -> TfaCodeForm:
-    return TfaCodeForm(data, allow_recovery=allow_recovery, prefix="tfa")  # type: ignore[arg-type]
+    return TfaCodeForm(data, allow_recovery=allow_recovery, prefix="tfa")
 
 
 def render_authentication(
@@ -116,7 +117,7 @@ def render_authentication(
     confirm_form: DeletionConfirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    reads = {"apps": lambda: services.owned_apps(caller=request.caller)}
+    reads: dict[str, Callable[[], object]] = {"apps": lambda: services.owned_apps(caller=request.caller)}
     if tfa is None:
         reads["tfa"] = lambda: services.tfa_status(caller=request.caller)
     results = concurrency.gather(**reads)

@@ -124,7 +124,7 @@ def _token_name(request: HttpRequest) -> str:
     return services.dashboard_token_name(host=request.get_host(), user_agent=request.headers.get("User-Agent", ""))
 
 
-def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+def _attempt_signin(request: HttpRequest, method: str, form: forms.Form, next_url: str) -> HttpResponse | None:
     try:
         if method == "token":
             user = services.signin_with_token(session=request.session, api_token=form.cleaned_data["api_token"])

@@ -58,7 +58,8 @@ def _cached(caller: Caller, name: str, fetch: Callable[[], T]) -> T:
     key = _key(caller, name)
     hit = cache.get(key)
     if hit is not None:
-        return hit[0]  # type: ignore[no-any-return]
+        value: T = hit[0]  # tuple-wrapped, so that None is a value too
+        return value
     value = fetch()
     cache.set(key, (value,), settings.UPSTREAM_READ_CACHE_SECONDS)
     return value

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -206,7 +207,7 @@ def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpRespon
 @require_GET
 @signin_required
 @never_cache
-def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
+def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResponseBase:
     """The PDF, streamed through the dashboard so the browser never needs the bearer.
 
     With htmx, the link is resolved first (upstream 302) and the browser is then sent to this same
@@ -338,7 +339,7 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @signin_required
 @never_cache
-def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
+def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponseBase:
     """Every PDF of a year in one ZIP, streamed while it is built."""
     try:
         every = services.all_invoices(caller=request.caller)

@@ -136,7 +136,7 @@ def catalog_data(*, caller: Caller | None) -> CatalogData:
 
 
 def _value(result: Any, default: T) -> T:
-    return default if isinstance(result, BaseException) else result  # type: ignore[no-any-return]
+    return default if isinstance(result, BaseException) else result
 
 
 def _error(result: Any) -> errors.UpstreamError | None:

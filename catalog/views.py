@@ -9,19 +9,19 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import session as account_session
 from accounts.http import AuthenticatedRequest, signin_required
+from accounts.middleware import caller_of
+from billing.summary import LazyAccountSummary
 from catalog import estimator as price_estimator
 from catalog import services
 from dashboard.caller import Caller
-from dashboard.summary import LazyAccountSummary
 from dashboard.upstream import errors
 
 
 def _fragment(request: HttpRequest) -> bool:
     """An htmx request gets only the fragment it swaps, except when htmx restores history."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _account_summary(request: HttpRequest, caller: Caller | None) -> dict[str, LazyAccountSummary]:
@@ -36,7 +36,7 @@ def _account_summary(request: HttpRequest, caller: Caller | None) -> dict[str, L
 @vary_on_headers("HX-Request")
 @cache_control(private=True)
 def catalog_page(request: HttpRequest) -> HttpResponse:
-    caller = account_session.caller(request.session)
+    caller = caller_of(request)
     summary = _account_summary(request, caller)
     data = services.catalog_data(caller=caller)
     tabs = services.category_tabs(data.categories, data.providers)
@@ -59,7 +59,7 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @cache_control(private=True)
 def estimator(request: HttpRequest) -> HttpResponse:
-    caller = account_session.caller(request.session)
+    caller = caller_of(request)
     summary = _account_summary(request, caller)
     data = services.catalog_data(caller=caller)
     estimate = price_estimator.estimate(request.GET, data.sizes, data.providers)

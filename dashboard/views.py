@@ -19,7 +19,7 @@ from accounts.http import AuthenticatedRequest, signin_required
 from billing import services as billing_services
 from dashboard import billing_calendar, preferences
 from dashboard.concurrency import gather
-from dashboard.context_processors import THEMES
+from dashboard.preferences import THEMES
 from dashboard.upstream import health
 
 logger = logging.getLogger("dashboard")
@@ -34,7 +34,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def cache_answers() -> bool | None:
     """Whether the shared cache (Redis) answers; None when the cache is this process's own memory."""
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    if str(settings.CACHES["default"]["BACKEND"]).endswith("LocMemCache"):
         return None
     try:
         cache.set("readyz:ping", "pong", 10)
@@ -112,8 +112,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         failed = isinstance(result, Exception)
         context[f"{name}_error"] = result if failed else None
         context[name] = None if failed else result
-    if isinstance(context.get("invoice"), list):
-        invoices = context["invoice"]
+    invoices = results.get("invoice")
+    if isinstance(invoices, list):
         context["last_invoice"] = billing_services.last_complete_invoice(invoices)
         context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
         context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)

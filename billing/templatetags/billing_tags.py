@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import billing_calendar, countries
 from dashboard.money import format_number, permille_to_percent
+from dashboard.upstream.billing import Invoice
 
 register = template.Library()
 
@@ -58,9 +59,9 @@ def forecast_for(forecast: object, app: object) -> object:
 
 
 @register.filter
-def in_progress(invoice: object) -> bool:
+def in_progress(invoice: Invoice) -> bool:
     """The invoice of the running month (billing calendar): not complete, not charged yet."""
-    return billing_calendar.in_progress(invoice)  # type: ignore[arg-type]
+    return billing_calendar.in_progress(invoice)
 
 
 @register.filter
