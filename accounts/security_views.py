@@ -28,6 +28,7 @@ from accounts.forms import (
 )
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.inline_fields import editing_form, inline_field
+from activity import services as activity_services
 from dashboard import concurrency
 from dashboard.upstream import errors
 from dashboard.upstream.account import TfaStatus
@@ -118,6 +119,7 @@ def render_authentication(
     status: int = 200,
 ) -> HttpResponse:
     reads: dict[str, Callable[[], object]] = {"apps": lambda: services.owned_apps(caller=request.caller)}
+    reads["security"] = lambda: activity_services.security_recent(caller=request.caller)
     if tfa is None:
         reads["tfa"] = lambda: services.tfa_status(caller=request.caller)
     results = concurrency.gather(**reads)
@@ -133,6 +135,7 @@ def render_authentication(
         "password_form": password_form or PasswordChangeForm(identity=(user.username, user.email)),
         "password_notice": password_notice,
         "tfa": tfa,
+        "security_activity": activity_services.SecurityActivity.of(results["security"], user),
         "deletion": _deletion_section(
             request, user, check, form=deletion_form, confirm_form=confirm_form, error=deletion_error
         ),

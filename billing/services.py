@@ -7,10 +7,8 @@ account. Whoever can read the invoices through the API can read them here; nothi
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
-import math
 import tempfile
 import time
 import zipfile
@@ -26,13 +24,15 @@ from django.core.cache import cache
 
 from dashboard import billing_calendar, concurrency
 from dashboard.caller import Caller
+from dashboard.listing import csv_text as csv_text  # the billing pages' CSV and paging, shared with activity
+from dashboard.listing import paginate as paginate
 from dashboard.money import HOURS_PER_30_DAYS, Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
 from dashboard.upstream.http import Auth
-from dashboard.upstream.parse import Page, Pagination
+from dashboard.upstream.parse import Page
 
 logger = logging.getLogger("dashboard.billing")
 
@@ -195,23 +195,6 @@ def filter_invoices(invoices: Iterable[upstream.Invoice], criteria: InvoiceFilte
     return [invoice for invoice in invoices if criteria.matches(invoice)]
 
 
-def paginate(rows: list[T], *, page: int, per_page: int) -> Page[T]:
-    """A page of rows already in memory; a page past the end shows the last one."""
-    total_pages = max(1, math.ceil(len(rows) / per_page))
-    current = min(max(page, 1), total_pages)
-    start = (current - 1) * per_page
-    return Page(
-        items=rows[start : start + per_page],
-        pagination=Pagination(
-            current_page=current,
-            total_pages=total_pages,
-            total_count=len(rows),
-            previous_page=current - 1 if current > 1 else None,
-            next_page=current + 1 if current < total_pages else None,
-        ),
-    )
-
-
 @dataclass(frozen=True)
 class AppGroup:
     app: str
@@ -283,31 +266,6 @@ def forget_pdf_location(*, caller: Caller, invoice_id: str) -> None:
 
 
 # CSV -------------------------------------------------------------------------------------------
-
-
-def csv_text(header: list[str], rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
-    return buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + @ or a tab is a formula to a spreadsheet: neutralise it. A leading
-    # minus is kept on numbers (credit lines are negative) but not on text.
-    if value and (value[0] in "=+@\t\r" or (value[0] == "-" and not _is_number(value))):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        Decimal(value)
-    except ArithmeticError:
-        return False
-    return True
 
 
 INVOICE_CSV_HEADER = [

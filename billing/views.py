@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode
 
@@ -21,11 +22,15 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
+from activity import services as activity_services
+from activity.payments import Outcome, operation_outcomes
 from billing import payment, services
-from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
+from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm
 from dashboard import billing_calendar, concurrency
+from dashboard.listing import positive_int
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
+from dashboard.upstream.parse import Page
 
 logger = logging.getLogger("dashboard.billing")
 
@@ -59,6 +64,7 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
         operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
         user=lambda: account_services.current_user_future(caller=request.caller).result(),
         invoices=lambda: services.all_invoices_future(caller=request.caller).result(),
+        **_outcome_sources(request),
     )
     profile = parts["profile"]
     operations = parts["operations"]
@@ -71,6 +77,7 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
             profile_known=not isinstance(profile, Exception),
         )
     context = {
+        "outcomes": _outcomes(request, operations, parts),
         "situation": situation,
         "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
@@ -84,14 +91,38 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "billing/billing.html", context)
 
 
-def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
+def _outcome_sources(request: AuthenticatedRequest) -> dict[str, Callable[[], object]]:
+    """What tells whether each payment went through, read alongside the operations (the
+    invoices are the account banner's fetch, already started: waited for in ``_outcomes``)."""
+    services.all_invoices_future(caller=request.caller)
+    return {"attempts": lambda: activity_services.payment_attempts(caller=request.caller)}
+
+
+def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str, object]) -> dict[str, Outcome]:
+    if not isinstance(operations, Page):
+        return {}
+    attempts = parts.get("attempts")
     try:
-        operations = services.operations_page(caller=request.caller, page=page, per_page=per_page)
-        error = None
-    except errors.UpstreamError as exc:
-        operations, error = None, exc
+        invoices: list[upstream.Invoice] = services.all_invoices_future(caller=request.caller).result()
+    except errors.UpstreamError:
+        invoices = []  # the attempts still tell; the page says nothing rather than fail
+    return operation_outcomes(
+        operations.items, attempts=attempts if isinstance(attempts, list) else (), invoices=invoices
+    )
+
+
+def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
+    parts = concurrency.gather(
+        operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
+        **_outcome_sources(request),
+    )
+    operations = parts["operations"]
+    error = operations if isinstance(operations, Exception) else None
+    if error is not None and not isinstance(error, errors.UpstreamError):
+        raise error
     return {
-        "operations": operations,
+        "outcomes": _outcomes(request, operations, parts),
+        "operations": None if error else operations,
         "operations_error": error,
         "per_page": per_page,
         "per_page_choices": services.PER_PAGE_CHOICES,

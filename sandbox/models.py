@@ -182,6 +182,9 @@ class Event(_Row):
     type = models.CharField(max_length=40)
     type_data = models.JSONField(default=dict)
     created_at = models.DateTimeField()
+    # App events name their app (kept after the app is deleted, as the platform's feed does).
+    app_id = models.CharField(max_length=24, blank=True)
+    app_name = models.CharField(max_length=64, blank=True)
 
 
 class AccountDeletion(_Row):

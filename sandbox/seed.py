@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import auth, sshkeys
+from sandbox import auth, seed_activity, sshkeys
+from sandbox.activity import payment_method_data
 from sandbox.catalog_data import plan_by_name
 from sandbox.demo import DEMO_ACCOUNTS, TWOFA_RECOVERY_CODES, DemoAccount
 from sandbox.ids import stable_object_id, stable_uuid
@@ -196,9 +197,9 @@ class _AccountBuilder:
                 created_at=self.now - timedelta(days=days_ago),
             )
         )
-        self._event("new_key", self.now - timedelta(days=days_ago), name=name)
+        self._event("new_key", self.now - timedelta(days=days_ago), name=name, fingerprint=parsed.fingerprint)
 
-    def _event(self, type_: str, at: datetime, **data: Any) -> None:
+    def _event(self, type_: str, at: datetime, *, app: App | None = None, **data: Any) -> None:
         self.batch.events.append(
             Event(
                 id=stable_uuid("event", self.account.key, type_, at.isoformat()),
@@ -206,6 +207,8 @@ class _AccountBuilder:
                 type=type_,
                 type_data=data,
                 created_at=at,
+                app_id=app.id if app else "",
+                app_name=app.name if app else "",
             )
         )
 
@@ -290,16 +293,15 @@ class _AccountBuilder:
             "address_country": "France",
         }
         values.update(fields)
-        self.batch.profiles.append(
-            BillingProfile(
-                id=stable_object_id("profile", self.account.key),
-                user=self.user,
-                payment_method=payment_method,
-                stripe=stripe,
-                **values,
-            )
+        profile = BillingProfile(
+            id=stable_object_id("profile", self.account.key),
+            user=self.user,
+            payment_method=payment_method,
+            stripe=stripe,
+            **values,
         )
-        self._event("add_payment_method", self.created + timedelta(days=1), payment_method_type=payment_method)
+        self.batch.profiles.append(profile)
+        self._event("add_payment_method", self.created + timedelta(days=1), **payment_method_data(profile))
 
     def invoices(self, *, vat_rate: int = 200, failed_from: datetime | None = None, current: bool = False) -> None:
         """Monthly invoices from the first month to last month (and the running month's, in state
@@ -532,7 +534,9 @@ def seed_demo(now: datetime | None = None) -> list[str]:
         account = next(a for a in DEMO_ACCOUNTS if a.key == key)
         if user_id_for(account) in existing:
             continue
-        story(_AccountBuilder(batch, account, now, age_months))
+        builder = _AccountBuilder(batch, account, now, age_months)
+        story(builder)
+        seed_activity.add_activity(builder)
         created.append(key)
     with transaction.atomic():
         batch.save()

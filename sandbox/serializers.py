@@ -273,6 +273,9 @@ def event_json(event: Event) -> dict[str, Any]:
             "email": event.user.email,
         },
     }
+    if event.app_id:
+        data["app_id"] = event.app_id
+        data["app_name"] = event.app_name
     return data
 
 

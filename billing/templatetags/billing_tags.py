@@ -73,3 +73,9 @@ def days_in_month(month: date) -> int:
 def country_name(value: str | None) -> str:
     """A billing country, code or name as the platform stored it, named in the active language."""
     return countries.name_of(value, get_language() or "en")
+
+
+@register.filter
+def outcome_for(outcomes: object, operation: object) -> object:
+    """Whether the payment of one billing operation went through (``activity.payments.Outcome``)."""
+    return outcomes.get(getattr(operation, "id", None)) if isinstance(outcomes, dict) else None

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "catalog",
+    "activity",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UpstreamErrorMiddleware",
+    "activity.middleware.ForgetActivityOnWriteMiddleware",
     "dashboard.middleware.AccountBannerMiddleware",
 ]
 

@@ -24,6 +24,7 @@ NAVIGATION = [
     ("billing:invoices", _("Invoices")),
     ("billing:usage", _("Usage")),
     ("catalog:referrals", _("Referrals")),
+    ("activity:activity", _("Activity")),
     ("catalog:catalog", _("Catalog")),
 ]
 

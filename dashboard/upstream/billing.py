@@ -87,6 +87,9 @@ class BillingOperation:
     source: str
     description: str
     invoice_id: str | None
+    # Only when the platform says how its payment went (not in the published example): read as an
+    # invoice state, ``paid``, ``failed`` or ``new``.
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,13 @@ def operation_from(value: Any) -> BillingOperation:
         source=parse.string(data.get("source")),
         description=parse.string(data.get("description")),
         invoice_id=parse.optional_string(data.get("invoice_id")),
+        status=_operation_status(data),
     )
+
+
+def _operation_status(data: dict[str, Any]) -> str | None:
+    value = data.get("status", data.get("state"))
+    return value if isinstance(value, str) and value in INVOICE_STATES else None
 
 
 def invoice_from(value: Any) -> Invoice:

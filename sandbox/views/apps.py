@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from sandbox import ids
+from sandbox.activity import event_record
 from sandbox.http import (
     Forbidden,
     Invalid,
@@ -74,6 +75,7 @@ def app_create(request: HttpRequest) -> HttpResponse:
         updated_at=now,
         project_id=f"pr-{ids.bare_uuid()}",
     )
+    event_record(user, "new_app", app=app, git_source="")
     return json_response({"app": app_json(app, request)}, status=201)
 
 
@@ -83,5 +85,6 @@ def app_delete(request: HttpRequest, id: str) -> HttpResponse:
         raise NotFound("app")
     if app.owner_id != request.sandbox_user.id:  # type: ignore[attr-defined]
         raise Forbidden("Only the owner can delete this application", code="forbidden")
+    event_record(app.owner, "delete_app", app=app)
     app.delete()
     return no_content()

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from sandbox import behaviours, usage, validation
+from sandbox.activity import attempt_method, event_record, invoice_amount, payment_method_data
 from sandbox.http import Invalid, NotFound, json_response, optional_str, read_json, unwrap
 from sandbox.models import (
     AddonRecord,
@@ -125,7 +126,8 @@ def _profile_apply(profile: BillingProfile, data: dict[str, Any], *, creating: b
     with transaction.atomic():
         profile.save()
         if payment:
-            _settle_unpaid(profile.user)
+            event_record(profile.user, "add_payment_method", **payment_method_data(profile))
+            _settle_unpaid(profile.user, profile)
 
 
 def _payment_changes(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -152,8 +154,11 @@ def _payment_changes(data: dict[str, Any], errors: dict[str, list[str]]) -> dict
     return {}
 
 
-def _settle_unpaid(user: User) -> None:
+def _settle_unpaid(user: User, profile: BillingProfile) -> None:
     """A newly added payment method pays the unpaid invoices at once and lifts a suspension."""
+    for invoice in Invoice.objects.filter(user=user, state="failed").order_by("billing_month"):
+        amount = invoice_amount(invoice)
+        event_record(user, "payment_attempt", amount=amount, payment_method=attempt_method(profile), status="paid")
     Invoice.objects.filter(user=user, state="failed").update(state="paid")
     if user.suspended_at:
         user.suspended_at = None

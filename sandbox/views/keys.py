@@ -56,7 +56,7 @@ def key_create(request: HttpRequest) -> HttpResponse:
         fingerprint=parsed.fingerprint,
         created_at=timezone.now(),
     )
-    event_record(user, "new_key", name=key.name)
+    event_record(user, "new_key", name=key.name, fingerprint=key.fingerprint)
     return json_response({"key": key_json(key)}, status=201)
 
 

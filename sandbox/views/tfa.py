@@ -59,7 +59,7 @@ def tfa_validate(request: HttpRequest) -> HttpResponse:
     user.tfa_enabled = True
     user.tfa_recovery_hashes = hashes
     user.save()
-    event_record(user, "tfa_enabled")
+    event_record(user, "tfa_enabled", provider="totp")
     return json_response({"tfa": {"codes": codes, "user": _tfa_json(user)}})
 
 

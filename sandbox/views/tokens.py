@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from sandbox import auth, ids
-from sandbox.activity import event_record
+from sandbox.activity import event_record, remote_ip
 from sandbox.http import (
     Invalid,
     NotFound,
@@ -40,7 +40,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         user = _password_login(request)
     name = _token_name(read_json(request))
     token, secret = _token_issue(user, name)
-    event_record(user, "new_token", token_name=name)
+    event_record(user, "new_token", token_name=name, token_id=token.id)
     return json_response({"token": token_json(token, secret)}, status=201)
 
 
@@ -52,15 +52,16 @@ def _password_login(request: HttpRequest) -> User:
     user = auth.user_by_login(credentials.login)
     if user is None or not auth.password_matches(user, credentials.password):
         if user is not None:
-            event_record(user, "login_failure", remote_ip=request.META.get("REMOTE_ADDR"))
+            event_record(user, "login_failure", remote_ip=remote_ip(request))
         raise Unauthorized("Invalid login or password")
     if user.tfa_enabled:
         code = auth.normalize_otp(request.headers.get("X-Authorization-OTP", ""))
         if not code:
             raise Unauthorized("OTP Required")
         if not auth.otp_accept(user, code):
+            event_record(user, "login_failure", remote_ip=remote_ip(request))
             raise Unauthorized("Invalid OTP code")
-    event_record(user, "login_success", remote_ip=request.META.get("REMOTE_ADDR"))
+    event_record(user, "login_success", remote_ip=remote_ip(request))
     return user
 
 
@@ -110,12 +111,13 @@ def token_renew(request: HttpRequest, id: str) -> HttpResponse:
     token.issued_at = timezone.now()
     token.last_used_at = None
     token.save()
-    event_record(token.user, "regenerate_token", token_name=token.name)
+    event_record(token.user, "regenerate_token", token_name=token.name, token_id=token.id)
     return json_response({"token": token_json(token, secret)})
 
 
 def token_delete(request: HttpRequest, id: str) -> HttpResponse:
     token = _own_token(request, id)
+    token_id = token.id
     token.delete()
-    event_record(request.sandbox_user, "delete_token", token_name=token.name)  # type: ignore[attr-defined]
+    event_record(request.sandbox_user, "delete_token", token_name=token.name, token_id=token_id)  # type: ignore[attr-defined]
     return no_content()
