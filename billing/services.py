@@ -429,13 +429,14 @@ def running_month_spend(invoices: Iterable[upstream.Invoice], *, at: datetime | 
 
 @dataclass(frozen=True)
 class Bar:
-    x: Decimal
+    x: Decimal  # horizontal positions in % of the chart's width, vertical ones in px
     y: Decimal
     width: Decimal
     height: Decimal
     spend: MonthSpend
     label_x: Decimal
     show_label: bool
+    show_label_narrow: bool
 
 
 @dataclass(frozen=True)
@@ -446,16 +447,17 @@ class Tick:
 
 @dataclass(frozen=True)
 class SpendChart:
-    width: int
     height: int
-    plot_left: int
     plot_bottom: int
-    plot_right: int
     bars: list[Bar]
     ticks: list[Tick]
     total: Money
     average: Money
     averaged_months: int  # complete months since the first invoice in the period
+
+    @property
+    def has_invoices(self) -> bool:
+        return any(bar.spend.invoiced for bar in self.bars)
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:
@@ -470,28 +472,34 @@ def _nice_ceiling(value: Decimal) -> Decimal:
 
 
 def spend_chart(series: list[MonthSpend]) -> SpendChart:
-    """Geometry of a bar chart, computed here so the template only draws rectangles."""
-    width, height = 720, 260
-    left, right, top, bottom = 76, 8, 12, 228
-    plot_w, plot_h = Decimal(width - left - right), Decimal(bottom - top)
+    """Geometry of a bar chart, computed here so the template only draws rectangles.
+
+    Across, positions are percentages of the chart's width and the SVG has no viewBox, so the
+    labels keep their real size on a phone instead of shrinking with the drawing; a narrow screen
+    shows fewer month labels (``show_label_narrow``). The amount ticks sit on their grid lines.
+    """
+    height, top, bottom = 260, 24, 228
+    plot_h = Decimal(bottom - top)
     peak = max((s.total.amount for s in series), default=Decimal(0))
     ceiling = _nice_ceiling(peak)
-    slot = plot_w / max(len(series), 1)
+    slot = Decimal(100) / max(len(series), 1)
     every = 1 if len(series) <= 12 else (2 if len(series) <= 24 else 3)
+    every_narrow = max(1, -(-len(series) // 4))
     bars = []
     for index, spend in enumerate(series):
         amount = max(spend.total.amount, Decimal(0))
         bar_h = (amount / ceiling * plot_h).quantize(Decimal("0.1"))
-        x = (left + slot * index + slot * Decimal("0.15")).quantize(Decimal("0.1"))
+        x = (slot * index + slot * Decimal("0.15")).quantize(Decimal("0.01"))
         bars.append(
             Bar(
                 x=x,
                 y=(bottom - bar_h),
-                width=(slot * Decimal("0.7")).quantize(Decimal("0.1")),
+                width=(slot * Decimal("0.7")).quantize(Decimal("0.01")),
                 height=bar_h,
                 spend=spend,
-                label_x=(left + slot * index + slot / 2).quantize(Decimal("0.1")),
+                label_x=(slot * index + slot / 2).quantize(Decimal("0.01")),
                 show_label=index % every == (len(series) - 1) % every,
+                show_label_narrow=index % every_narrow == (len(series) - 1) % every_narrow,
             )
         )
     ticks = [Tick(y=(bottom - plot_h * i / 4).quantize(Decimal("0.1")), value=Money(ceiling * i / 4)) for i in range(5)]
@@ -500,11 +508,8 @@ def spend_chart(series: list[MonthSpend]) -> SpendChart:
     first = next((i for i, s in enumerate(series) if s.invoiced), len(series))
     averaged = len(series) - first
     return SpendChart(
-        width=width,
         height=height,
-        plot_left=left,
         plot_bottom=bottom,
-        plot_right=width - right,
         bars=bars,
         ticks=ticks,
         total=total,

@@ -196,6 +196,7 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
         context["page"] = shown
         context["failed"], context["new"] = services.invoices_needing_action(every)
         context["has_invoices"] = bool(every)
+        context["show_per_page"] = len(every) > min(services.PER_PAGE_CHOICES)
         if shown.pagination.previous_page:
             context["previous_query"] = _filter_query(request, page=shown.pagination.previous_page)
         if shown.pagination.next_page:
@@ -227,11 +228,23 @@ def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.
 @signin_required
 @never_cache
 def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
-    invoice = _invoice_or_404(request, invoice_id)
+    parts = concurrency.gather(
+        invoice=lambda: _invoice_or_404(request, invoice_id),
+        profile=lambda: services.billing_profile(caller=request.caller),  # the address, printed with the figures
+    )
+    invoice = parts["invoice"]
+    if isinstance(invoice, Exception):
+        raise invoice
+    profile = parts["profile"]
     return render(
         request,
         "billing/invoice_detail.html",
-        {"invoice": invoice, "check": services.invoice_check(invoice), "filename": services.invoice_filename(invoice)},
+        {
+            "invoice": invoice,
+            "check": services.invoice_check(invoice),
+            "filename": services.invoice_filename(invoice),
+            "profile": None if isinstance(profile, Exception) else profile,
+        },
     )
 
 

@@ -153,6 +153,12 @@ def format_number(value: Decimal | int | float, language: str | None, *, digits:
     return format_decimal(value, locale=locale)
 
 
+def format_percent(value: Decimal | int, language: str | None, *, digits: int = 0) -> str:
+    """A percentage as each language writes it: "20%" in English, "20 %" (no-break space) in French."""
+    number = format_number(value, language, digits=digits)
+    return f"{number}\u00a0%" if (language or "en")[:2] == "fr" else f"{number}%"
+
+
 def plain_amount(value: Money) -> str:
     """A rounded amount with a dot and two decimals, whatever the language: CSV files ("1234.50")."""
     return f"{value.rounded().amount:.2f}"

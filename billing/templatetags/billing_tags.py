@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel.dates import format_date
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from dashboard import billing_calendar, countries
-from dashboard.money import format_number, permille_to_percent
+from dashboard.money import babel_locale, format_number, format_percent, permille_to_percent
 from dashboard.upstream.billing import Invoice
 
 register = template.Library()
@@ -28,7 +29,7 @@ def hours(minutes: int | None) -> str:
 def percent(value: Decimal | None, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{format_number(value, get_language(), digits=digits)} %"
+    return format_percent(value, get_language(), digits=digits)
 
 
 @register.filter
@@ -39,9 +40,9 @@ def vat_percent(per_mille: int) -> str:
 @register.filter
 def signed_percent(value: Decimal | None) -> str:
     if value is None:
-        return _("new")
+        return pgettext("an app absent the month before", "New")
     sign = "+" if value > 0 else ""
-    return f"{sign}{format_number(value, get_language(), digits=1)} %"
+    return f"{sign}{format_percent(value, get_language(), digits=1)}"
 
 
 @register.filter
@@ -56,6 +57,14 @@ def percent_of(ratio: Decimal | None) -> str:
 def forecast_for(forecast: object, app: object) -> object:
     """The month estimate of one app of a usage report."""
     return getattr(forecast, "per_app", {}).get(getattr(app, "app_id", None))
+
+
+@register.filter
+def short_month(value: date | None) -> str:
+    """A month for a chart's axis: "Dec 26", "déc. 26"."""
+    if value is None:
+        return ""
+    return format_date(value, "MMM yy", locale=babel_locale(get_language()))
 
 
 @register.filter

@@ -93,7 +93,7 @@ def test_it_shows_the_invoice_detail_with_grouped_items(signed_in_as, sandbox_in
     invoice = sandbox_invoices("teamadmin")[1]
     body = client.get(f"/invoices/{invoice.id}/").content.decode()
     assert invoice.invoice_number in body
-    assert "VAT (20 %)" in body
+    assert "VAT (20%)" in body
     assert "Subtotal for acme-web" in body
     assert "the items add up to the total" in body
 

@@ -81,15 +81,15 @@ def test_it_tells_each_payment_state_the_truth_and_the_next_step(seeded_at, sign
     assert "pay before the account is suspended" not in overview  # the old, contradictory line
     assert "change the payment card" not in overview
     if state == "suspended":
-        assert "Your account is suspended" in step and "Suspended since Dec. 6, 2026" in step
+        assert "Your account is suspended" in step and "Suspended since 6 December 2026" in step
         assert "lifts the suspension" in step and "Unless it is paid" not in step
-        assert "Your account is suspended." in overview and "Since Dec. 6, 2026." in overview
+        assert "Your account is suspended." in overview and "Since 6 December 2026." in overview
         assert "The account is suspended until it is paid." in overview
         assert "Unless it is paid" not in overview
     else:
         assert "An invoice is unpaid" in step and "Your account is suspended" not in step
-        assert "Unless it is paid, the account is suspended on Dec. 14, 2026" in step
-        assert "Unless it is paid, the account is suspended on Dec. 14, 2026" in overview
+        assert "Unless it is paid, the account is suspended on 14 December 2026" in step
+        assert "Unless it is paid, the account is suspended on 14 December 2026" in overview
         assert "Your account is suspended." not in overview and "suspended until it is paid" not in overview
 
 
@@ -104,8 +104,8 @@ def test_it_offers_the_platforms_dashboard_when_all_is_paid(seeded_at, signed_in
 @pytest.mark.parametrize(
     ("moment", "since"),
     [
-        (datetime(2026, 12, 3, 8, 0, tzinfo=UTC), "Nov. 6, 2026"),  # the seed used to say Dec. 7
-        (datetime(2026, 12, 10, 12, 0, tzinfo=UTC), "Dec. 6, 2026"),
+        (datetime(2026, 12, 3, 8, 0, tzinfo=UTC), "6 November 2026"),  # the seed used to say 7 December
+        (datetime(2026, 12, 10, 12, 0, tzinfo=UTC), "6 December 2026"),
     ],
 )
 def test_the_suspended_demo_account_is_suspended_in_the_past_and_told_about_sepa(

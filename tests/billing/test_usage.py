@@ -41,7 +41,7 @@ def test_it_shows_a_preset_as_an_htmx_fragment(signed_in_as):
     body = response.content.decode()
     assert "<html" not in body and 'id="usage-body"' in body
     last_day = _today().replace(day=1) - timedelta(days=1)
-    assert f"{last_day.day}, {last_day.year}" in body
+    assert f"{last_day.day} {last_day:%B %Y}" in body  # "30 November 2026"
     assert "Estimate for the month" not in body  # only this month's range is projected
 
 

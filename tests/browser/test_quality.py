@@ -48,12 +48,11 @@ def test_every_page_passes_axe_in_both_themes_and_widths(upstream, browser, lang
     for theme in ("light", "dark"):
         for width_name, width in WIDTHS.items():
             context = browser.new_context(viewport={"width": width, "height": 900})
-            context.add_cookies(
-                [
-                    {"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"},
-                    {"name": "dashboard_language", "value": language, "domain": host, "path": "/"},
-                ]
-            )
+            cookies = [
+                {"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"},
+                {"name": "dashboard_language", "value": language, "domain": host, "path": "/"},
+            ]
+            context.add_cookies(cookies)
             page = context.new_page()
             _check(page, f"{upstream.url}/signin/", ARTIFACTS / f"signin-{language}-{theme}-{width_name}.png", problems)
             _check(
@@ -66,6 +65,7 @@ def test_every_page_passes_axe_in_both_themes_and_widths(upstream, browser, lang
             page.locator("input[name=api_token]").fill(demo("teamadmin").api_token)
             page.locator("form button[type=submit]").first.click()
             page.wait_for_url(f"{upstream.url}/")
+            context.add_cookies(cookies)  # again: the sign-in applies the account's own stored language
             for slug, path in _signed_in_pages():
                 _check(
                     page, f"{upstream.url}{path}", ARTIFACTS / f"{slug}-{language}-{theme}-{width_name}.png", problems

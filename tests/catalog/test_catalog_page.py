@@ -108,11 +108,11 @@ def test_it_removes_scripts_and_event_handlers_from_provider_descriptions(upstre
 def test_it_shows_standard_sizes_to_a_visitor(upstream, client):
     page = text(client.get("/catalog/"))
     sizes = page[page.index('id="sizes-heading"') :]
-    names = re.findall(r'<th scope="row">([^<]+?)[ <]', sizes)
+    names = re.findall(r'<th scope="row"[^>]*>([^<]+?)[ <]', sizes)
     assert names == ["S", "M", "L", "XL", "2XL"]
     assert "256 MiB" in sizes and "4 GiB" in sizes
     assert "low CPU priority" in sizes
-    medium = sizes[sizes.index('<th scope="row">M</th>') :]
+    medium = sizes[sizes.index('<th scope="row" class="cell-title">M</th>') :]
     medium = medium[: medium.index("</tr>")]
     # The documented M: 1440 ¢ per 30 days (720 hours), so 2 ¢ an hour from its pricings.
     thirtydays_cents = SIZE_BY_NAME["M"].json("osc-fr1")["thirtydays_price"]

@@ -12,6 +12,8 @@ from dashboard import platform_text
 from dashboard.upstream import errors
 from tests.accounts.test_ssh_keys import ED25519
 
+PASSWORD = "demo-ordinary-password"
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -135,8 +137,8 @@ def test_it_rebuilds_invoice_labels_from_their_month():
         ("Containers Runtime", "Containers runtime", "Exécution des conteneurs"),
         (
             "Free Trial 2020-06-02 15:07 -> 2020-09-30 15:07",
-            "Free trial, from June 2, 2020, 3:07 p.m. to Sept. 30, 2020, 3:07 p.m.",
-            "Essai gratuit, du 2 juin 2020 15:07 au 30 septembre 2020 15:07",
+            "Free trial, from 2 June 2020, 15:07 to 30 September 2020, 15:07",
+            "Essai gratuit, du 2 juin 2020 à 15:07 au 30 septembre 2020 à 15:07",
         ),
         ("Containers - type: web- size: S", "Containers web, size S", "Conteneurs web, taille S"),
         (
@@ -167,7 +169,9 @@ def test_it_words_suspension_reasons():
 
 def test_a_taken_email_is_explained_in_english(signed_in):
     response = signed_in.post(
-        "/profile/fields/email/", {"email": "twofa@demo.sandbox.test", "page": "authentication"}, HTTP_HX_REQUEST="true"
+        "/profile/fields/email/",
+        {"email": "twofa@demo.sandbox.test", "current_password": PASSWORD, "page": "authentication"},
+        HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert "This email is already used by another account. Use another one." in html
@@ -177,7 +181,9 @@ def test_a_taken_email_is_explained_in_english(signed_in):
 def test_a_taken_email_is_explained_in_french(signed_in):
     in_french(signed_in)
     response = signed_in.post(
-        "/profile/fields/email/", {"email": "twofa@demo.sandbox.test", "page": "authentication"}, HTTP_HX_REQUEST="true"
+        "/profile/fields/email/",
+        {"email": "twofa@demo.sandbox.test", "current_password": PASSWORD, "page": "authentication"},
+        HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert "Cette adresse e-mail est déjà utilisée par un autre compte. Utilisez-en une autre." in html
@@ -193,7 +199,8 @@ def test_a_wrong_current_password_is_explained_in_french(signed_in):
         "new_password_confirmation": "a brand new passphrase",
     }
     html = signed_in.post("/authentication/password/", data).content.decode()
-    assert "Ce n’est pas votre mot de passe actuel. Saisissez-le à nouveau." in html
+    # The accounts' own message for a refused current password (422 or 401) wins over the catalogue's.
+    assert "Le mot de passe actuel n’est pas le bon." in html
     assert "Is invalid" not in html and "is invalid" not in html
 
 
@@ -243,9 +250,9 @@ def test_a_known_conflict_is_explained(signed_in, monkeypatch):
 
 def test_payment_history_labels_follow_the_language(signed_in):
     english = signed_in.get("/billing/").content.decode()
-    assert re.search(rf"<td>Invoice for ({EN_MONTHS}) \d{{4}}</td>", english)
+    assert re.search(rf"<td[^>]*>Invoice for ({EN_MONTHS}) \d{{4}}</td>", english)
     french = in_french(signed_in).get("/billing/").content.decode()
-    assert re.search(rf"<td>Facture de ({FR_MONTHS}) \d{{4}}</td>", french)
+    assert re.search(rf"<td[^>]*>Facture de ({FR_MONTHS}) \d{{4}}</td>", french)
     assert "Invoice for" not in french
 
 
@@ -253,11 +260,11 @@ def test_invoice_lines_follow_the_language(signed_in):
     invoices = signed_in.get("/invoices/").content.decode()
     invoice_path = re.search(r'href="(/invoices/[0-9a-f-]{36}/)"', invoices)[1]
     english = signed_in.get(invoice_path).content.decode()
-    assert "<td>Containers runtime</td>" in english
-    assert re.search(r"<td>Containers web, size [SML]</td>", english)
+    assert re.search(r"<td[^>]*>Containers runtime</td>", english)
+    assert re.search(r"<td[^>]*>Containers web, size [SML]</td>", english)
     french = in_french(signed_in).get(invoice_path).content.decode()
-    assert "<td>Exécution des conteneurs</td>" in french
-    assert re.search(r"<td>Conteneurs web, taille [SML]</td>", french)
+    assert re.search(r"<td[^>]*>Exécution des conteneurs</td>", french)
+    assert re.search(r"<td[^>]*>Conteneurs web, taille [SML]</td>", french)
     assert "Containers Runtime" not in french
     assert "type: web" not in french
 
