@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=dashboard.settings.production \
     VAR_DIR=/app/var \
     PORT=8000 \
+    GUNICORN_THREADS=16 \
     WEB_CONCURRENCY=2
 
 WORKDIR /app
@@ -33,4 +34,4 @@ USER dashboard
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["python", "deploy/healthcheck.py"]
 # gunicorn binds 0.0.0.0:$PORT and runs $WEB_CONCURRENCY workers by itself; GUNICORN_CMD_ARGS adds options.
-CMD ["gunicorn", "dashboard.wsgi", "--threads", "4", "--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "20", "--no-control-socket"]
+CMD ["gunicorn", "dashboard.wsgi", "--threads", "16", "--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "20", "--no-control-socket"]

@@ -71,7 +71,7 @@ serve: install-runtime
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py collectstatic --noinput -v0
 	@DJANGO_SETTINGS_MODULE=dashboard.settings.production $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=dashboard.settings.production $(VENV)/bin/gunicorn dashboard.wsgi \
-		--bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-4} \
+		--bind $${BIND:-127.0.0.1:$(PORT)} --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-16} \
 		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # Before going live: read everything the dashboard reads with SCALINGO_API_TOKEN, print what did

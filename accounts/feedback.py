@@ -95,8 +95,6 @@ def form_write(
     """
     try:
         return write(), None
-    except errors.Unauthorized:
-        raise
     except errors.RequestRefused as exc:
         form.add_error(credential, current_password_wrong() if credential else upstream_message(exc))
         return None, exc

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PasswordSigninForm(forms.Form):
@@ -36,7 +39,7 @@ class TokenSigninForm(forms.Form):
         return value
 
 
-def one_time_code_field(label: str, help_text: str = "") -> forms.CharField:
+def one_time_code_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
     """A TOTP code (or recovery code) field that phones fill from the authenticator app."""
     return forms.CharField(
         label=label,
@@ -109,7 +112,7 @@ def profile_field(name: str) -> forms.Field:
 INLINE_FIELDS = ("username", "email", "fullname", "company", "location")
 
 
-def current_password_field(help_text: str | Promise = "") -> forms.CharField:
+def current_password_field(help_text: StrOrPromise = "") -> forms.CharField:
     return forms.CharField(
         label=_("Current password"),
         max_length=1024,
@@ -131,8 +134,8 @@ class ProfileFieldForm(forms.Form):
     """One attribute, edited in place; the field is named as the upstream names it, so its 422
     messages land under it. A new email also asks for the current password (re-authentication)."""
 
-    def __init__(self, name: str, *args: object, has_password: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, name: str, *args: Any, has_password: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.name = name
         self.fields[name] = profile_field(name)
         self.fields[name].widget.attrs.setdefault("autofocus", "")
@@ -211,8 +214,8 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: object, identity: tuple[str, str] = ("", ""), **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, identity: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.identity = identity
 
     def clean_new_password(self) -> str:
@@ -238,8 +241,8 @@ class PasswordChangeForm(forms.Form):
 class TfaCodeForm(forms.Form):
     code = one_time_code_field(_("Code from your authenticator app"))
 
-    def __init__(self, *args: object, allow_recovery: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, allow_recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.allow_recovery = allow_recovery
         if allow_recovery:
             self.fields["code"].help_text = _("The 6-digit code, or one of your recovery codes.")
@@ -296,10 +299,8 @@ class AccountDeletionForm(forms.Form):
     # Shown only when a region's apps could not be read: the person may go on after saying so.
     unchecked_regions_ok = forms.BooleanField(required=False)
 
-    def __init__(
-        self, *args: object, username: str, unchecked_regions: list[str] | None = None, **kwargs: object
-    ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, username: str, unchecked_regions: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.username = username
         self.unchecked_regions = unchecked_regions or []
         if self.unchecked_regions:

@@ -4,41 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from accounts import session as account_session
-from accounts.middleware import signin_redirect
-from dashboard.summary import LazyAccountSummary
+from accounts.middleware import caller_of, signin_redirect
+from dashboard.caller import Caller
 
 
 class AuthenticatedRequest(HttpRequest):
     htmx: HtmxDetails
     account: account_session.Account
-    auth: account_session.SessionAuth
+    caller: Caller
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def signin_required(view: View) -> View:
-    """Gives the view ``request.account`` and ``request.auth``, or sends the person to sign in."""
+    """Gives the view ``request.account`` and ``request.caller`` (what services take, set by
+    ``CallerMiddleware``), or sends the person to sign in. Full pages of these views show the account
+    banner: ``dashboard.middleware.AccountBannerMiddleware`` starts its reads before the view."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         current = account_session.account(request.session)
-        if current is None:
+        caller = caller_of(request)
+        if current is None or caller is None:
             expired = getattr(request, "session_expired", False)
             return signin_redirect(request, _("Your session expired. Please sign in again.") if expired else None)
-        request.account = current  # type: ignore[attr-defined]
-        request.auth = account_session.SessionAuth(request.session)  # type: ignore[attr-defined]
-        if request.method == "GET" and not request.headers.get("HX-Request"):
-            # Full pages show the account banner: start its fetch now, alongside the view's own.
-            request.account_summary = LazyAccountSummary(request)  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        signed_in = cast(AuthenticatedRequest, request)
+        signed_in.account = current
+        return view(signed_in, *args, **kwargs)
 
-    wrapper.signin_required = True  # type: ignore[attr-defined]  # kept by @wraps: tests find these views
-    return wrapper  # type: ignore[return-value]
+    wrapper.__dict__["signin_required"] = True  # kept by @wraps: tests find these views
+    return cast(View, wrapper)

@@ -40,9 +40,7 @@ def render_keys(
 ) -> HttpResponse:
     load_error: errors.UpstreamError | None = None
     try:
-        keys = services.ssh_keys(request)
-    except errors.Unauthorized:
-        raise
+        keys = services.ssh_keys(caller=request.caller)
     except errors.UpstreamError as exc:
         keys, load_error = [], exc
     context = {
@@ -71,7 +69,9 @@ def ssh_key_add(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
         key, failure = form_write(
             form,
-            lambda: services.ssh_key_add(request, name=form.cleaned_data["name"], content=form.cleaned_data["content"]),
+            lambda: services.ssh_key_add(
+                caller=request.caller, name=form.cleaned_data["name"], content=form.cleaned_data["content"]
+            ),
         )
         if key is not None:
             text = _("SSH key “%(name)s” added. It works for git push right away.") % {"name": key.name}
@@ -83,7 +83,7 @@ def ssh_key_add(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _row(request: AuthenticatedRequest, key_id: str) -> KeyRow | None:
-    for key in services.ssh_keys(request):
+    for key in services.ssh_keys(caller=request.caller):
         if key.id == key_id:
             return KeyRow(key, sshkeys.describe(key.content))
     return None
@@ -95,8 +95,6 @@ def ssh_key_delete(request: AuthenticatedRequest, key_id: str) -> HttpResponse:
     """GET: the confirmation naming the key (works without JS); POST: delete it."""
     try:
         row = _row(request, key_id)
-    except errors.Unauthorized:
-        raise
     except errors.UpstreamError as exc:
         return render_keys(request, notice=None, status=failure_status(request, exc))
     if row is None:
@@ -107,9 +105,7 @@ def ssh_key_delete(request: AuthenticatedRequest, key_id: str) -> HttpResponse:
     if request.method == "GET":
         return render_keys(request, confirm=row)
     try:
-        services.ssh_key_remove(request, key_id=key_id)
-    except errors.Unauthorized:
-        raise
+        services.ssh_key_remove(caller=request.caller, key_id=key_id)
     except errors.NotFound:
         pass  # deleted elsewhere in the meantime: the outcome the person asked for
     except errors.UpstreamError as exc:

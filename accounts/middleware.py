@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -17,9 +18,35 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import session as account_session
+from dashboard.caller import Caller
 from dashboard.upstream import errors
 
 logger = logging.getLogger("dashboard.accounts")
+
+
+class SessionRequest(HttpRequest):
+    """What ``CallerMiddleware`` adds to every request."""
+
+    caller: Caller | None
+    session_expired: bool
+
+
+def caller_of(request: HttpRequest) -> Caller | None:
+    """The signed-in person as services take them (set once per request), or None."""
+    caller = getattr(request, "caller", None)
+    return caller if isinstance(caller, Caller) else None
+
+
+class CallerMiddleware:
+    """Reads the session once per request: ``request.caller`` is the ``Caller`` services take, or
+    None when nobody is signed in. The sign-in decorator and the account banner use that one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cast(SessionRequest, request).caller = account_session.caller(request.session)
+        return self.get_response(request)
 
 
 class SessionTimeoutMiddleware:
@@ -36,7 +63,7 @@ class SessionTimeoutMiddleware:
             total = now - float(data.get("signed_in_at", 0))
             if idle > settings.SESSION_IDLE_TIMEOUT or total > settings.SESSION_ABSOLUTE_TIMEOUT:
                 request.session.flush()
-                request.session_expired = True  # type: ignore[attr-defined]
+                cast(SessionRequest, request).session_expired = True
             elif now - float(data.get("last_seen", 0)) > 30:
                 data["last_seen"] = now  # written at most every 30 s, not on every request
                 request.session.modified = True
@@ -97,7 +124,7 @@ class UpstreamErrorMiddleware:
             logger.info("upstream refused the session", extra={"action": "session-ended"})
             request.session.flush()
             return signin_redirect(request, _("Your session has ended. Please sign in again."))
-        if isinstance(exception, errors.UpstreamError):
+        if isinstance(exception, errors.UpstreamFailure):
             logger.warning(
                 "upstream failure shown to the user",
                 extra={"error": type(exception).__name__, "status": exception.status},

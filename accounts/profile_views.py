@@ -26,59 +26,14 @@ from accounts.forms import (
     profile_field,
 )
 from accounts.http import AuthenticatedRequest, signin_required
+from accounts.inline_fields import PAGES, edit_form, editing_form, inline_field
+from accounts.security_views import render_authentication
 from dashboard import preferences
-from dashboard.context_processors import theme_of
+from dashboard.preferences import theme_of
 from dashboard.upstream import errors
 from dashboard.upstream.types import User
 
-PAGES = {"profile": "accounts:profile", "authentication": "accounts:authentication"}
-
 KNOWN_LIMITS = {"free_trial_apps": gettext_lazy("Apps you can create during the free trial")}
-
-
-@dataclass(frozen=True)
-class InlineField:
-    """One attribute shown as text with an Edit link, or as its in-place form."""
-
-    name: str
-    label: str
-    value: str
-    page: str
-    form: ProfileFieldForm | None = None
-    notice: str | None = None
-    pending: str | None = None
-
-    @property
-    def page_url(self) -> str:
-        return reverse(PAGES[self.page])
-
-
-def inline_field(
-    user: User, name: str, page: str, *, form: ProfileFieldForm | None = None, notice: str | None = None
-) -> InlineField:
-    return InlineField(
-        name=name,
-        label=str(profile_field(name).label),
-        value=str(getattr(user, name) or ""),
-        page=page,
-        form=form,
-        notice=notice,
-        pending=user.unconfirmed_email if name == "email" else None,
-    )
-
-
-def _edit_form(user: User, name: str) -> ProfileFieldForm:
-    return ProfileFieldForm(name, initial={name: getattr(user, name)}, has_password=user.has_password)
-
-
-def editing_form(
-    request: AuthenticatedRequest, user: User, name: str, bound: ProfileFieldForm | None
-) -> ProfileFieldForm | None:
-    """The form an attribute shows: the bound one after a failed POST, or a fresh one for
-    ``?edit=<name>`` (the no-JS way to open an in-place edit)."""
-    if bound is not None:
-        return bound if bound.name == name else None
-    return _edit_form(user, name) if request.GET.get("edit") == name else None
 
 
 def _words(key: str) -> str:
@@ -115,7 +70,7 @@ def render_profile(
     preferences_form: PreferencesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = user or services.current_user_future(request).result()
+    user = user or services.current_user_future(caller=request.caller).result()
     fields = [
         inline_field(user, name, "profile", form=editing_form(request, user, name, field_form))
         for name in INLINE_FIELDS
@@ -156,34 +111,36 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
         editing = request.GET.get("edit") == "1"
         if not request.htmx:
             return HttpResponseRedirect(reverse(PAGES[page]) + (f"?edit={name}" if editing else "") + f"#field-{name}")
-        user = services.current_user_future(request).result()
-        form = _edit_form(user, name) if editing else None
+        user = services.current_user_future(caller=request.caller).result()
+        form = edit_form(user, name) if editing else None
         return render(request, "accounts/_inline_field.html", {"item": inline_field(user, name, page, form=form)})
-    has_password = services.current_user_future(request).result().has_password if name == "email" else True
+    has_password = (
+        services.current_user_future(caller=request.caller).result().has_password if name == "email" else True
+    )
     form = ProfileFieldForm(name, request.POST, has_password=has_password)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
         # Every field the form carries goes upstream: for an email, the current password with it.
-        user, failure = form_write(
+        saved, failure = form_write(
             form,
-            lambda: services.profile_update(request, fields=dict(form.cleaned_data), action=f"profile-{name}"),
+            lambda: services.profile_update(
+                caller=request.caller, session=request.session, fields=dict(form.cleaned_data), action=f"profile-{name}"
+            ),
             credential="current_password" if "current_password" in form.fields else None,
         )
-        if user is not None:
+        if saved is not None:
             notice = success(request, _("%(field)s saved.") % {"field": profile_field(name).label})
             if not request.htmx:
                 return HttpResponseRedirect(reverse(PAGES[page]) + f"#field-{name}")
-            item = inline_field(user, name, page, notice=notice)
+            item = inline_field(saved, name, page, notice=notice)
             return render(request, "accounts/_inline_field.html", {"item": item})
     keep_typed_passwords(form)
     status = failure_status(request, failure)
     if request.htmx:
-        user = services.current_user_future(request).result()
+        user = services.current_user_future(caller=request.caller).result()
         item = inline_field(user, name, page, form=form)
         return render(request, "accounts/_inline_field.html", {"item": item}, status=status)
     if page == "authentication":
-        from accounts.security_views import render_authentication
-
         return render_authentication(request, field_form=form, status=status)
     return render_profile(request, field_form=form, status=status)
 
@@ -195,13 +152,16 @@ def newsletter_set(request: AuthenticatedRequest) -> HttpResponse:
     form.is_valid()  # a checkbox is always valid: absent means "no"
     subscribed = bool(form.cleaned_data.get("email_newsletter"))
     try:
-        user = services.profile_update(request, fields={"email_newsletter": subscribed}, action="newsletter-set")
-    except errors.Unauthorized:
-        raise
+        user = services.profile_update(
+            caller=request.caller,
+            session=request.session,
+            fields={"email_newsletter": subscribed},
+            action="newsletter-set",
+        )
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))
         if request.htmx:
-            user = services.current_user_future(request).result()
+            user = services.current_user_future(caller=request.caller).result()
             return render(
                 request,
                 "accounts/profile.html#newsletter",
@@ -236,9 +196,7 @@ def preferences_set(request: AuthenticatedRequest) -> HttpResponse:
     language, theme = form.cleaned_data["language"], form.cleaned_data["theme"]
     failure: errors.UpstreamError | None = None
     try:
-        upstream = services.preferences_save(request, language=language, theme=theme)
-    except errors.Unauthorized:
-        raise
+        upstream = services.preferences_save(caller=request.caller, language=language, theme=theme)
     except errors.UpstreamError as exc:
         upstream, failure = False, exc
     with translation.override(language):  # the message speaks the newly chosen language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,7 +10,7 @@ import segno
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +27,7 @@ from accounts.forms import (
     keep_typed_passwords,
 )
 from accounts.http import AuthenticatedRequest, signin_required
-from accounts.profile_views import editing_form, inline_field
+from accounts.inline_fields import editing_form, inline_field
 from activity import services as activity_services
 from dashboard import concurrency
 from dashboard.upstream import errors
@@ -88,7 +89,7 @@ def _deletion_section(
     confirm_form: DeletionConfirmForm | None = None,
     error: str | None = None,
 ) -> DeletionSection:
-    pending = services.account_deletion_pending(request)
+    pending = services.account_deletion_pending(session=request.session)
     if confirm_form is None and pending is not None and pending.get("id"):
         confirm_form = DeletionConfirmForm(initial={"deletion": pending["id"]})
     unchecked = check.failed_regions if check is not None and check.confirmable else []
@@ -102,7 +103,7 @@ def _deletion_section(
 
 
 def _tfa_form(*, allow_recovery: bool = False, data: object = None) -> TfaCodeForm:
-    return TfaCodeForm(data, allow_recovery=allow_recovery, prefix="tfa")  # type: ignore[arg-type]
+    return TfaCodeForm(data, allow_recovery=allow_recovery, prefix="tfa")
 
 
 def render_authentication(
@@ -117,15 +118,12 @@ def render_authentication(
     confirm_form: DeletionConfirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    reads = {"apps": lambda: services.owned_apps(request)}
-    reads["security"] = lambda: activity_services.security_recent(request)
+    reads: dict[str, Callable[[], object]] = {"apps": lambda: services.owned_apps(caller=request.caller)}
+    reads["security"] = lambda: activity_services.security_recent(caller=request.caller)
     if tfa is None:
-        reads["tfa"] = lambda: services.tfa_status(request)
+        reads["tfa"] = lambda: services.tfa_status(caller=request.caller)
     results = concurrency.gather(**reads)
-    user = services.current_user_future(request).result()
-    for result in results.values():
-        if isinstance(result, errors.Unauthorized):
-            raise result
+    user = services.current_user_future(caller=request.caller).result()
     if tfa is None:
         tfa = _tfa_section(request, results["tfa"])
     check = results["apps"]
@@ -153,7 +151,7 @@ def _tfa_section(request: AuthenticatedRequest, result: object) -> TfaSection:
     if isinstance(result, Exception):
         return TfaSection(error=_as_upstream(result))
     assert isinstance(result, TfaStatus)
-    pending = not result.enabled and services.tfa_pending_uri(request) is not None
+    pending = not result.enabled and services.tfa_pending_uri(session=request.session) is not None
     return TfaSection(status=result, form=_tfa_form(allow_recovery=True) if result.enabled else None, pending=pending)
 
 
@@ -166,7 +164,7 @@ def authentication(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @signin_required
 def password_change(request: AuthenticatedRequest) -> HttpResponse:
-    user = services.current_user_future(request).result()
+    user = services.current_user_future(caller=request.caller).result()
     form = PasswordChangeForm(request.POST, identity=(user.username, user.email))
     failure: errors.UpstreamError | None = None
     if not user.has_password:
@@ -176,7 +174,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
         _nothing, failure = form_write(
             form,
             lambda: services.password_change(
-                request,
+                caller=request.caller,
                 current=form.cleaned_data["current_password"],
                 new=form.cleaned_data["new_password"],
                 confirmation=form.cleaned_data["new_password_confirmation"],
@@ -211,9 +209,7 @@ def _tfa_response(request: AuthenticatedRequest, tfa: TfaSection, status: int = 
 def tfa_enable(request: AuthenticatedRequest) -> HttpResponse:
     """Start enrolment: the QR code and the secret appear in this response, and nowhere else."""
     try:
-        uri = services.tfa_start(request)
-    except errors.Unauthorized:
-        raise
+        uri = services.tfa_start(caller=request.caller, session=request.session)
     except errors.UpstreamError as exc:
         status = _status_or_none(request)
         message = _("2FA is already on for this account.") if _already_on(exc) else upstream_message(exc)
@@ -224,9 +220,7 @@ def tfa_enable(request: AuthenticatedRequest) -> HttpResponse:
 
 def _status_or_none(request: AuthenticatedRequest) -> TfaStatus | None:
     try:
-        return services.tfa_status(request)
-    except errors.Unauthorized:
-        raise
+        return services.tfa_status(caller=request.caller)
     except errors.UpstreamError:
         return None
 
@@ -240,7 +234,7 @@ def _already_on(exc: errors.UpstreamError) -> bool:
 @signin_required
 def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
     """Confirm with a code; the recovery codes are in this response, once."""
-    uri = services.tfa_pending_uri(request)
+    uri = services.tfa_pending_uri(session=request.session)
     if uri is None:
         notice = _("The set-up expired or was finished elsewhere. Start again.")
         status = 200 if request.htmx else 409
@@ -249,9 +243,9 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
     failure: errors.UpstreamError | None = None
     if form.is_valid():
         try:
-            activation = services.tfa_confirm(request, code=form.cleaned_data["code"])
-        except errors.Unauthorized:
-            raise
+            activation = services.tfa_confirm(
+                caller=request.caller, session=request.session, code=form.cleaned_data["code"]
+            )
         except errors.RequestRefused as exc:
             failure = exc
             form.add_error("code", _("This code is not valid. Check your phone's clock, then type the current code."))
@@ -281,7 +275,7 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @signin_required
 def tfa_cancel(request: AuthenticatedRequest) -> HttpResponse:
-    services.tfa_cancel(request)
+    services.tfa_cancel(session=request.session)
     if request.htmx:
         return _tfa_response(request, TfaSection(status=_status_or_none(request)))
     return HttpResponseRedirect(reverse("accounts:authentication") + "#tfa")
@@ -294,9 +288,7 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
     failure: errors.UpstreamError | None = None
     if form.is_valid():
         try:
-            services.tfa_turn_off(request, code=form.cleaned_data["code"])
-        except errors.Unauthorized:
-            raise
+            services.tfa_turn_off(caller=request.caller, session=request.session, code=form.cleaned_data["code"])
         except errors.RequestRefused as exc:
             failure = exc
             form.add_error("code", _("This code is not valid. Type the current code, or an unused recovery code."))
@@ -325,8 +317,8 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
 def account_delete(request: AuthenticatedRequest) -> HttpResponse:
     """Checks owned apps again on the server (the page may be stale), then asks the platform to
     delete the account: it emails a confirmation token (or, without that flow, deletes at once)."""
-    user: User = services.current_user_future(request).result()
-    check = services.owned_apps(request, user=user, fresh=True)
+    user: User = services.current_user_future(caller=request.caller).result()
+    check = services.owned_apps(caller=request.caller, user=user, fresh=True)
     unchecked = check.failed_regions if check.confirmable else []
     form = AccountDeletionForm(request.POST, username=user.username, unchecked_regions=unchecked)
     error: str | None = None
@@ -341,9 +333,7 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
         status = 409
     else:
         try:
-            emailed = services.account_deletion_start(request, check=check)
-        except errors.Unauthorized:
-            raise
+            emailed = services.account_deletion_start(caller=request.caller, session=request.session, check=check)
         except services.DeletionNeedsEveryRegion:
             error = _(
                 "The platform can only delete the account at once, together with any app it owns, so every "
@@ -368,7 +358,7 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
 def account_deletion_confirm(request: AuthenticatedRequest) -> HttpResponse:
     """The token from the platform's email: pasted into the form, or brought by the email's link
     (``?deletion=<id>&token=<token>``, which only fills the form: a GET never deletes)."""
-    user: User = services.current_user_future(request).result()
+    user: User = services.current_user_future(caller=request.caller).result()
     if request.method == "GET":
         form = DeletionConfirmForm(
             initial={"deletion": request.GET.get("deletion", ""), "token": request.GET.get("token", "")}
@@ -380,29 +370,30 @@ def account_deletion_confirm(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.account_deletion_confirm(
-                request, deletion_id=form.cleaned_data["deletion"], token=form.cleaned_data["token"]
+                caller=request.caller,
+                session=request.session,
+                deletion_id=form.cleaned_data["deletion"],
+                token=form.cleaned_data["token"],
             )
-        except errors.Unauthorized:
-            raise
         except errors.ValidationFailed:
             form.add_error("token", _("This token is not the one in the email. Copy it again from the latest email."))
         except errors.NotFound:
             error = _("The platform no longer knows this deletion request. Start again to get a new email.")
-            services.account_deletion_cancel(request)
+            services.account_deletion_cancel(session=request.session)
             status = 404
         except errors.UpstreamError as exc:
             error = upstream_message(exc)
             status = failure_status(request, exc)
         else:
             return _goodbye(request)
-    check = services.owned_apps(request, user=user)
+    check = services.owned_apps(caller=request.caller, user=user)
     return _deletion_response(request, user, check, confirm_form=form, error=error, status=status)
 
 
 @require_POST
 @signin_required
 def account_deletion_cancel(request: AuthenticatedRequest) -> HttpResponse:
-    services.account_deletion_cancel(request)
+    services.account_deletion_cancel(session=request.session)
     url = reverse("accounts:authentication") + "#deletion"
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import session as account_session
 from dashboard import concurrency
+from dashboard.caller import Caller
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account, errors, tokens, users
 from dashboard.upstream.types import CreatedToken, Token, User
@@ -45,33 +45,30 @@ def _system_name(user_agent: str) -> str:
     return _first_match(user_agent, markers, "")
 
 
-def dashboard_token_name(request: HttpRequest) -> str:
+def dashboard_token_name(*, host: str, user_agent: str) -> str:
     """``Dashboard - <host> - <browser> on <system> - <date and time>``: each sign-in's token is
     told apart in the token list (and in the platform's own tools), and revoked at sign-out."""
-    host = request.get_host().split(":")[0]
-    user_agent = request.headers.get("User-Agent", "")
+    host = host.split(":")[0]
     system = _system_name(user_agent)
     client = _browser_name(user_agent) + (f" on {system}" if system else "")
     when = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")  # as the token list shows times
     return f"Dashboard - {host} - {client} - {when}"[:100]
 
 
-def signin_with_token(request: HttpRequest, *, api_token: str) -> User:
+def signin_with_token(*, session: SessionBase, api_token: str) -> User:
     bearer = tokens.token_exchange(api_token=api_token)
     user = _user_for(bearer)
-    _start(request, api_token=api_token, bearer=bearer, user=user, token_id=None, created=False)
+    _start(session, api_token=api_token, bearer=bearer, user=user, token_id=None, created=False)
     logger.info("signed in", extra={"action": "signin", "method": "api-token", "user_id": user.id})
     return user
 
 
-def signin_with_password(request: HttpRequest, *, login: str, password: str, otp: str | None) -> User:
-    created = tokens.token_create_with_login(
-        login=login, password=password, otp=otp, name=dashboard_token_name(request)
-    )
+def signin_with_password(*, session: SessionBase, login: str, password: str, otp: str | None, token_name: str) -> User:
+    created = tokens.token_create_with_login(login=login, password=password, otp=otp, name=token_name)
     bearer = tokens.token_exchange(api_token=created.secret)
     user = _user_for(bearer)
     _start(
-        request,
+        session,
         api_token=created.secret,
         bearer=bearer,
         user=user,
@@ -98,7 +95,7 @@ def _user_for(bearer: tokens.Bearer) -> User:
 
 
 def _start(
-    request: HttpRequest,
+    session: SessionBase,
     *,
     api_token: str,
     bearer: tokens.Bearer,
@@ -107,11 +104,11 @@ def _start(
     created: bool,
 ) -> None:
     # A new session id at sign-in (no fixation), and nothing carried over from before.
-    request.session.cycle_key()
-    for key in list(request.session.keys()):
-        del request.session[key]
+    session.cycle_key()
+    for key in list(session.keys()):
+        del session[key]
     account_session.start(
-        request.session,
+        session,
         api_token=api_token,
         bearer=bearer,
         user_id=user.id,
@@ -126,15 +123,15 @@ def _start(
     forget_user_reads(user.id, "tokens")
 
 
-def signout(request: HttpRequest) -> None:
+def signout(*, session: SessionBase) -> None:
     """Revoke the token this session created at password sign-in, then forget everything."""
-    current = account_session.account(request.session)
+    current = account_session.account(session)
     if current is not None and current.created_token and current.token_id:
         try:
-            tokens.token_delete(auth=account_session.SessionAuth(request.session), token_id=current.token_id)
+            tokens.token_delete(auth=account_session.SessionAuth(session), token_id=current.token_id)
         except errors.NotFound:
             pass
-        except errors.UpstreamError as exc:
+        except (errors.Unauthorized, errors.UpstreamError) as exc:
             logger.warning(
                 "could not revoke the session token",
                 extra={"action": "signout", "error": type(exc).__name__},
@@ -143,7 +140,7 @@ def signout(request: HttpRequest) -> None:
         forget_user_cache(current.user_id)
         forget_user_reads(current.user_id, "tokens")
         logger.info("signed out", extra={"action": "signout", "user_id": current.user_id})
-    request.session.flush()
+    session.flush()
 
 
 def user_cache_key(user_id: str) -> str:
@@ -159,29 +156,22 @@ def forget_user_reads(user_id: str, *what: str) -> None:
     cache.delete_many([f"user:{user_id}:{name}" for name in what])
 
 
-def current_user(request: HttpRequest) -> User:
+def current_user(*, caller: Caller) -> User:
     """The signed-in user, reused for a few seconds per user (and only for that user).
 
-    Views should call ``current_user_future(request).result()`` so that the layout and the view
+    Views should call ``current_user_future(caller=...).result()`` so that the layout and the view
     share one fetch."""
-    current = account_session.account(request.session)
-    if current is None:
-        raise errors.Unauthorized("Not signed in.")
-    key = user_cache_key(current.user_id)
+    key = user_cache_key(caller.user_id)
     user: User | None = cache.get(key)
     if user is None:
-        user = users.user_self(auth=getattr(request, "auth", None) or account_session.SessionAuth(request.session))
+        user = users.user_self(auth=caller.auth)
         cache.set(key, user, settings.UPSTREAM_READ_CACHE_SECONDS)
     return user
 
 
-def current_user_future(request: HttpRequest) -> Future[User]:
+def current_user_future(*, caller: Caller) -> concurrency.Task[User]:
     """One fetch of the signed-in user per request, shared by the layout and the view."""
-    future: Future[User] | None = getattr(request, "_current_user_future", None)
-    if future is None:
-        future = concurrency.submit(current_user, request)
-        request._current_user_future = future  # type: ignore[attr-defined]
-    return future
+    return caller.shared("user", lambda: current_user(caller=caller))
 
 
 # --- Account pages: profile, authentication, SSH keys, API tokens, deletion --------------------
@@ -189,20 +179,16 @@ def current_user_future(request: HttpRequest) -> Future[User]:
 TFA_PENDING = "tfa_pending_uri"
 
 
-def _auth(request: HttpRequest) -> account_session.SessionAuth:
-    return account_session.SessionAuth(request.session)
-
-
-def _account(request: HttpRequest) -> account_session.Account:
-    current = account_session.account(request.session)
+def _account(session: SessionBase) -> account_session.Account:
+    current = account_session.account(session)
     if current is None:
         raise errors.Unauthorized("Not signed in.")
     return current
 
 
-def _cached(request: HttpRequest, what: str, read: Callable[[], T]) -> T:
+def _cached(caller: Caller, what: str, read: Callable[[], T]) -> T:
     """A per-user read reused for ``UPSTREAM_READ_CACHE_SECONDS``; the user's writes drop it."""
-    key = f"user:{_account(request).user_id}:{what}"
+    key = f"user:{caller.user_id}:{what}"
     value: T | None = cache.get(key)
     if value is None:
         value = read()
@@ -210,140 +196,140 @@ def _cached(request: HttpRequest, what: str, read: Callable[[], T]) -> T:
     return value
 
 
-def _forget(request: HttpRequest, what: str) -> None:
-    forget_user_reads(_account(request).user_id, what)
+def _forget(caller: Caller, what: str) -> None:
+    forget_user_reads(caller.user_id, what)
 
 
-def _log(request: HttpRequest, message: str, action: str, **extra: object) -> None:
-    logger.info(message, extra={"action": action, "user_id": _account(request).user_id, **extra})
+def _log(caller: Caller, message: str, action: str, **extra: object) -> None:
+    logger.info(message, extra={"action": action, "user_id": caller.user_id, **extra})
 
 
-def profile_update(request: HttpRequest, *, fields: dict[str, Any], action: str) -> User:
+def profile_update(*, caller: Caller, session: SessionBase, fields: dict[str, Any], action: str) -> User:
     """``PUT /users/account`` with only the given fields; the session and cache follow the change."""
-    user = users.user_update(auth=_auth(request), fields=fields)
-    current = _account(request)
-    forget_user_cache(current.user_id)
-    cache.set(user_cache_key(current.user_id), user, settings.UPSTREAM_READ_CACHE_SECONDS)
+    user = users.user_update(auth=caller.auth, fields=fields)
+    current = _account(session)
+    forget_user_cache(caller.user_id)
+    cache.set(user_cache_key(caller.user_id), user, settings.UPSTREAM_READ_CACHE_SECONDS)
     if user.username != current.username or user.email != current.email:
-        account_session.update_identity(request.session, username=user.username, email=user.email)
-    _log(request, "profile updated", action, fields=sorted(fields))
+        account_session.update_identity(session, username=user.username, email=user.email)
+    _log(caller, "profile updated", action, fields=sorted(fields))
     return user
 
 
-def preferences_save(request: HttpRequest, *, language: str, theme: str) -> bool:
+def preferences_save(*, caller: Caller, language: str, theme: str) -> bool:
     """Keep language and theme upstream (``user.preferences``, a sandbox-declared extension).
 
     Returns False when the upstream refuses the field: the caller then keeps them locally only.
     Failures other than a refusal (429, 5xx) are raised, so nothing is claimed as saved.
     """
     try:
-        user = users.user_update(auth=_auth(request), fields={"preferences": {"locale": language, "theme": theme}})
+        user = users.user_update(auth=caller.auth, fields={"preferences": {"locale": language, "theme": theme}})
     except (errors.ValidationFailed, errors.BadRequest):
-        _log(request, "preferences kept locally", "preferences-save", where="local")
+        _log(caller, "preferences kept locally", "preferences-save", where="local")
         return False
-    forget_user_cache(_account(request).user_id)
+    forget_user_cache(caller.user_id)
     kept = user.preferences is not None and user.preferences.get("locale") == language
-    _log(request, "preferences saved", "preferences-save", where="upstream" if kept else "local")
+    _log(caller, "preferences saved", "preferences-save", where="upstream" if kept else "local")
     return kept
 
 
-def password_change(request: HttpRequest, *, current: str, new: str, confirmation: str) -> None:
+def password_change(*, caller: Caller, current: str, new: str, confirmation: str) -> None:
     users.user_update(
-        auth=_auth(request),
+        auth=caller.auth,
         fields={"current_password": current, "password": new, "password_confirmation": confirmation},
     )
-    forget_user_cache(_account(request).user_id)
-    _log(request, "password changed", "password-change")
+    forget_user_cache(caller.user_id)
+    _log(caller, "password changed", "password-change")
 
 
-def tfa_status(request: HttpRequest) -> account.TfaStatus:
-    return _cached(request, "tfa", lambda: account.tfa_show(auth=_auth(request)))
+def tfa_status(*, caller: Caller) -> account.TfaStatus:
+    return _cached(caller, "tfa", lambda: account.tfa_show(auth=caller.auth))
 
 
-def tfa_start(request: HttpRequest) -> str:
+def tfa_start(*, caller: Caller, session: SessionBase) -> str:
     """Begin enrolment; the otpauth URI is kept encrypted in the session until confirmed."""
     try:
-        enrolment = account.tfa_enrol(auth=_auth(request))
+        enrolment = account.tfa_enrol(auth=caller.auth)
     finally:
-        _forget(request, "tfa")
-    request.session[TFA_PENDING] = account_session.encrypt(enrolment.uri)
-    _log(request, "2FA enrolment started", "tfa-enrol")
+        _forget(caller, "tfa")
+    session[TFA_PENDING] = account_session.encrypt(enrolment.uri)
+    _log(caller, "2FA enrolment started", "tfa-enrol")
     return enrolment.uri
 
 
-def tfa_pending_uri(request: HttpRequest) -> str | None:
-    value = request.session.get(TFA_PENDING)
+def tfa_pending_uri(*, session: SessionBase) -> str | None:
+    value = session.get(TFA_PENDING)
     if not value:
         return None
     try:
         return account_session.decrypt(value)
     except errors.Unauthorized:
-        request.session.pop(TFA_PENDING, None)
+        session.pop(TFA_PENDING, None)
         return None
 
 
-def tfa_confirm(request: HttpRequest, *, code: str) -> account.TfaActivation:
+def tfa_confirm(*, caller: Caller, session: SessionBase, code: str) -> account.TfaActivation:
     try:
-        activation = account.tfa_validate(auth=_auth(request), code=code)
+        activation = account.tfa_validate(auth=caller.auth, code=code)
     finally:
-        _forget(request, "tfa")
-    request.session.pop(TFA_PENDING, None)
-    forget_user_cache(_account(request).user_id)
-    _log(request, "2FA enabled", "tfa-enable")
+        _forget(caller, "tfa")
+    session.pop(TFA_PENDING, None)
+    forget_user_cache(caller.user_id)
+    _log(caller, "2FA enabled", "tfa-enable")
     return activation
 
 
-def tfa_cancel(request: HttpRequest) -> None:
-    request.session.pop(TFA_PENDING, None)
+def tfa_cancel(*, session: SessionBase) -> None:
+    session.pop(TFA_PENDING, None)
 
 
-def tfa_turn_off(request: HttpRequest, *, code: str) -> None:
+def tfa_turn_off(*, caller: Caller, session: SessionBase, code: str) -> None:
     try:
-        account.tfa_disable(auth=_auth(request), code=code)
+        account.tfa_disable(auth=caller.auth, code=code)
     finally:
-        _forget(request, "tfa")
-    request.session.pop(TFA_PENDING, None)
-    forget_user_cache(_account(request).user_id)
-    _log(request, "2FA disabled", "tfa-disable")
+        _forget(caller, "tfa")
+    session.pop(TFA_PENDING, None)
+    forget_user_cache(caller.user_id)
+    _log(caller, "2FA disabled", "tfa-disable")
 
 
-def ssh_keys(request: HttpRequest) -> list[account.SshKey]:
-    return _cached(request, "keys", lambda: account.key_list(auth=_auth(request)))
+def ssh_keys(*, caller: Caller) -> list[account.SshKey]:
+    return _cached(caller, "keys", lambda: account.key_list(auth=caller.auth))
 
 
-def ssh_key_add(request: HttpRequest, *, name: str, content: str) -> account.SshKey:
+def ssh_key_add(*, caller: Caller, name: str, content: str) -> account.SshKey:
     try:
-        key = account.key_create(auth=_auth(request), name=name, content=content)
+        key = account.key_create(auth=caller.auth, name=name, content=content)
     finally:
-        _forget(request, "keys")
-    _log(request, "SSH key added", "ssh-key-add")
+        _forget(caller, "keys")
+    _log(caller, "SSH key added", "ssh-key-add")
     return key
 
 
-def ssh_key_remove(request: HttpRequest, *, key_id: str) -> None:
+def ssh_key_remove(*, caller: Caller, key_id: str) -> None:
     try:
-        account.key_delete(auth=_auth(request), key_id=key_id)
+        account.key_delete(auth=caller.auth, key_id=key_id)
     finally:
-        _forget(request, "keys")
-    _log(request, "SSH key removed", "ssh-key-delete")
+        _forget(caller, "keys")
+    _log(caller, "SSH key removed", "ssh-key-delete")
 
 
-def api_tokens(request: HttpRequest) -> list[Token]:
-    return _cached(request, "tokens", lambda: tokens.token_list(auth=_auth(request)))
+def api_tokens(*, caller: Caller) -> list[Token]:
+    return _cached(caller, "tokens", lambda: tokens.token_list(auth=caller.auth))
 
 
-def session_token_id(request: HttpRequest) -> str | None:
+def session_token_id(*, session: SessionBase) -> str | None:
     """The token this session signed in with, by the id the platform gave when the dashboard
     created it at password sign-in. A pasted token's id is unknown (nothing in the contract maps a
     secret to an id; the bearer's claims are undocumented)."""
-    return _account(request).token_id
+    return _account(session).token_id
 
 
-def _session_token_dead(request: HttpRequest) -> bool:
+def _session_token_dead(session: SessionBase) -> bool:
     """After a renew or delete: does the session's own API token still exchange? When the session's
     token id is unknown (a pasted token), this is how the dashboard learns it was that one."""
     try:
-        tokens.token_exchange(api_token=account_session.api_token(request.session))
+        tokens.token_exchange(api_token=account_session.api_token(session))
     except errors.Unauthorized:
         return True
     except errors.UpstreamError:
@@ -351,46 +337,46 @@ def _session_token_dead(request: HttpRequest) -> bool:
     return False
 
 
-def api_token_add(request: HttpRequest, *, name: str) -> CreatedToken:
+def api_token_add(*, caller: Caller, name: str) -> CreatedToken:
     try:
-        created = tokens.token_create(auth=_auth(request), name=name)
+        created = tokens.token_create(auth=caller.auth, name=name)
     finally:
-        _forget(request, "tokens")
-    _log(request, "API token created", "api-token-create")
+        _forget(caller, "tokens")
+    _log(caller, "API token created", "api-token-create")
     return created
 
 
-def api_token_renew(request: HttpRequest, *, token_id: str) -> CreatedToken:
+def api_token_renew(*, caller: Caller, session: SessionBase, token_id: str) -> CreatedToken:
     """Renew; when it is this session's own token, the session switches to the new secret."""
-    known = session_token_id(request)
+    known = session_token_id(session=session)
     own = token_id == known
     try:
-        renewed = tokens.token_renew(auth=_auth(request), token_id=token_id)
+        renewed = tokens.token_renew(auth=caller.auth, token_id=token_id)
     finally:
-        _forget(request, "tokens")
+        _forget(caller, "tokens")
     if known is None:
-        own = _session_token_dead(request)
+        own = _session_token_dead(session)
     if own:
         bearer = tokens.token_exchange(api_token=renewed.secret)
-        account_session.replace_api_token(request.session, api_token=renewed.secret, bearer=bearer)
-    _log(request, "API token renewed", "api-token-renew", own=own)
+        account_session.replace_api_token(session, api_token=renewed.secret, bearer=bearer)
+    _log(caller, "API token renewed", "api-token-renew", own=own)
     return renewed
 
 
-def api_token_remove(request: HttpRequest, *, token_id: str) -> bool:
+def api_token_remove(*, caller: Caller, session: SessionBase, token_id: str) -> bool:
     """Delete a token. Returns True when it was this session's own: the session then ends."""
-    known = session_token_id(request)
+    known = session_token_id(session=session)
     own = token_id == known
     try:
-        tokens.token_delete(auth=_auth(request), token_id=token_id)
+        tokens.token_delete(auth=caller.auth, token_id=token_id)
     finally:
-        _forget(request, "tokens")
+        _forget(caller, "tokens")
     if known is None:
-        own = _session_token_dead(request)
-    _log(request, "API token deleted", "api-token-delete", own=own)
+        own = _session_token_dead(session)
+    _log(caller, "API token deleted", "api-token-delete", own=own)
     if own:
-        forget_user_cache(_account(request).user_id)
-        request.session.flush()
+        forget_user_cache(caller.user_id)
+        session.flush()
     return own
 
 
@@ -442,16 +428,14 @@ def _owned_by(app: account.App, user: User) -> bool:
     return bool(app.owner.email) and app.owner.email.lower() == user.email.lower()
 
 
-def owned_apps(request: HttpRequest, *, user: User | None = None, fresh: bool = False) -> OwnedApps:
+def owned_apps(*, caller: Caller, user: User | None = None, fresh: bool = False) -> OwnedApps:
     """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count).
 
     The page reuses each region's app list for a few seconds; ``fresh`` (the deletion itself)
     always asks again. The user is only needed at the end, so its fetch runs alongside."""
-    auth = _auth(request)
+    auth = caller.auth
     try:
         regions = platform_regions(auth=auth)
-    except errors.Unauthorized:
-        raise
     except errors.UpstreamError as exc:
         return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
     if not regions:
@@ -460,17 +444,15 @@ def owned_apps(request: HttpRequest, *, user: User | None = None, fresh: bool = 
     def apps_of(region: account.Region) -> list[account.App]:
         if fresh:
             return account.app_list(auth=auth, region=region)
-        return _cached(request, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
+        return _cached(caller, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
 
     reads = {f"r{i}": (lambda region=region: apps_of(region)) for i, region in enumerate(regions)}
     results = concurrency.gather(**reads)
-    user = user or current_user_future(request).result()
+    user = user or current_user_future(caller=caller).result()
     apps: list[account.App] = []
     failed: list[str] = []
     for i, region in enumerate(regions):
         result = results[f"r{i}"]
-        if isinstance(result, errors.Unauthorized):
-            raise result
         if isinstance(result, Exception):
             failed.append(region.display_name)
             logger.warning(
@@ -490,46 +472,43 @@ class DeletionNeedsEveryRegion(Exception):
     used only when every region confirmed that the account owns none."""
 
 
-def account_deletion_start(request: HttpRequest, *, check: OwnedApps) -> bool:
+def account_deletion_start(*, caller: Caller, session: SessionBase, check: OwnedApps) -> bool:
     """Ask the platform to delete the account as its own client does: it emails a confirmation
     token. Returns True when an email was sent (the session remembers the request), False when the
     platform has no such flow (404) and the account was deleted at once with ``DELETE /users``."""
-    current = _account(request)
     try:
-        started = users.user_deletion_request(auth=_auth(request))
+        started = users.user_deletion_request(auth=caller.auth)
     except errors.NotFound:
         if not check.deletable:
             raise DeletionNeedsEveryRegion from None
-        account_delete(request)
+        account_delete(caller=caller, session=session)
         return False
-    request.session[DELETION_PENDING] = {"id": started.id}
-    logger.info("account deletion requested", extra={"action": "account-delete-request", "user_id": current.user_id})
+    session[DELETION_PENDING] = {"id": started.id}
+    logger.info("account deletion requested", extra={"action": "account-delete-request", "user_id": caller.user_id})
     return True
 
 
-def account_deletion_pending(request: HttpRequest) -> dict[str, str | None] | None:
-    pending = request.session.get(DELETION_PENDING)
+def account_deletion_pending(*, session: SessionBase) -> dict[str, str | None] | None:
+    pending = session.get(DELETION_PENDING)
     return pending if isinstance(pending, dict) else None
 
 
-def account_deletion_cancel(request: HttpRequest) -> None:
-    request.session.pop(DELETION_PENDING, None)
+def account_deletion_cancel(*, session: SessionBase) -> None:
+    session.pop(DELETION_PENDING, None)
 
 
-def account_deletion_confirm(request: HttpRequest, *, deletion_id: str, token: str) -> None:
+def account_deletion_confirm(*, caller: Caller, session: SessionBase, deletion_id: str, token: str) -> None:
     """``POST /users/delete/:id/confirm`` with the emailed token, then the session ends."""
-    current = _account(request)
-    users.user_deletion_confirm(auth=_auth(request), deletion_id=deletion_id, token=token)
-    forget_user_cache(current.user_id)
-    logger.info("account deleted", extra={"action": "account-delete", "user_id": current.user_id})
-    request.session.flush()
+    users.user_deletion_confirm(auth=caller.auth, deletion_id=deletion_id, token=token)
+    forget_user_cache(caller.user_id)
+    logger.info("account deleted", extra={"action": "account-delete", "user_id": caller.user_id})
+    session.flush()
 
 
-def account_delete(request: HttpRequest) -> None:
+def account_delete(*, caller: Caller, session: SessionBase) -> None:
     """``DELETE REGIONAL /users`` (the documented call, only when the confirmation flow is not
     offered), then the session ends. The caller has checked owned apps in every region."""
-    current = _account(request)
-    users.user_delete(auth=_auth(request))
-    forget_user_cache(current.user_id)
-    logger.info("account deleted", extra={"action": "account-delete", "user_id": current.user_id})
-    request.session.flush()
+    users.user_delete(auth=caller.auth)
+    forget_user_cache(caller.user_id)
+    logger.info("account deleted", extra={"action": "account-delete", "user_id": caller.user_id})
+    session.flush()

@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
+from dashboard.caller import Caller
 from dashboard.upstream import errors, tokens
 
 KEY = "dashboard"
@@ -146,6 +147,14 @@ class SessionAuth:
         data["bearer_exp"] = bearer.expires_at.timestamp()
         self._session.modified = True
         return bearer.value
+
+
+def caller(session: SessionBase) -> Caller | None:
+    """The signed-in person as services take them, or None when nobody is signed in."""
+    current = account(session)
+    if current is None:
+        return None
+    return Caller(auth=SessionAuth(session), user_id=current.user_id)
 
 
 def replace_api_token(session: SessionBase, *, api_token: str, bearer: tokens.Bearer) -> None:

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or the address the trusted proxy saw (X-Forwarded-For, counted from the right)."""
     hops = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
     if hops and forwarded:
         chain = [part.strip() for part in forwarded.split(",") if part.strip()]
         if len(chain) >= hops:

@@ -58,12 +58,10 @@ def render_tokens(
 ) -> HttpResponse:
     load_error: errors.UpstreamError | None = None
     try:
-        tokens = services.api_tokens(request)
-    except errors.Unauthorized:
-        raise
+        tokens = services.api_tokens(caller=request.caller)
     except errors.UpstreamError as exc:
         tokens, load_error = [], exc
-    own = services.session_token_id(request)
+    own = services.session_token_id(session=request.session)
     context = {
         "rows": [TokenRow(token, token.id == own) for token in tokens],
         "session_token_known": own is not None,
@@ -91,7 +89,9 @@ def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
-        created, failure = form_write(form, lambda: services.api_token_add(request, name=form.cleaned_data["name"]))
+        created, failure = form_write(
+            form, lambda: services.api_token_add(caller=request.caller, name=form.cleaned_data["name"])
+        )
         if created is not None:
             # No redirect: the secret is shown in this response, once, and never stored here.
             return render_tokens(request, secret=ShownSecret(created, renewed=False))
@@ -99,8 +99,8 @@ def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _row(request: AuthenticatedRequest, token_id: str) -> TokenRow | None:
-    own = services.session_token_id(request)
-    for token in services.api_tokens(request):
+    own = services.session_token_id(session=request.session)
+    for token in services.api_tokens(caller=request.caller):
         if token.id == token_id:
             return TokenRow(token, token.id == own)
     return None
@@ -116,8 +116,6 @@ def _gone(request: AuthenticatedRequest) -> HttpResponse:
 def _confirmation_row(request: AuthenticatedRequest, token_id: str) -> TokenRow | HttpResponse:
     try:
         row = _row(request, token_id)
-    except errors.Unauthorized:
-        raise
     except errors.UpstreamError as exc:
         return render_tokens(request, status=failure_status(request, exc))
     return _gone(request) if row is None else row
@@ -135,8 +133,6 @@ def _confirmed(
         return render_tokens(request, confirm=Confirmation(action, row))
     try:
         return row, write()
-    except errors.Unauthorized:
-        raise
     except errors.NotFound:
         return _gone(request)
     except errors.UpstreamError as exc:
@@ -153,7 +149,12 @@ def _confirmed(
 @signin_required
 def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
     """GET: the confirmation; POST: renew and show the new secret once."""
-    outcome = _confirmed(request, token_id, "renew", lambda: services.api_token_renew(request, token_id=token_id))
+    outcome = _confirmed(
+        request,
+        token_id,
+        "renew",
+        lambda: services.api_token_renew(caller=request.caller, session=request.session, token_id=token_id),
+    )
     if isinstance(outcome, HttpResponse):
         return outcome
     _row, renewed = outcome
@@ -164,7 +165,12 @@ def api_token_renew(request: AuthenticatedRequest, token_id: str) -> HttpRespons
 @signin_required
 def api_token_delete(request: AuthenticatedRequest, token_id: str) -> HttpResponse:
     """GET: the confirmation (warning when it is this session's token); POST: delete it."""
-    outcome = _confirmed(request, token_id, "delete", lambda: services.api_token_remove(request, token_id=token_id))
+    outcome = _confirmed(
+        request,
+        token_id,
+        "delete",
+        lambda: services.api_token_remove(caller=request.caller, session=request.session, token_id=token_id),
+    )
     if isinstance(outcome, HttpResponse):
         return outcome
     row, own = outcome

@@ -120,16 +120,21 @@ def signin(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attempt_signin(request: HttpRequest, method: str, form, next_url: str) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+def _token_name(request: HttpRequest) -> str:
+    return services.dashboard_token_name(host=request.get_host(), user_agent=request.headers.get("User-Agent", ""))
+
+
+def _attempt_signin(request: HttpRequest, method: str, form: forms.Form, next_url: str) -> HttpResponse | None:
     try:
         if method == "token":
-            user = services.signin_with_token(request, api_token=form.cleaned_data["api_token"])
+            user = services.signin_with_token(session=request.session, api_token=form.cleaned_data["api_token"])
         else:
             user = services.signin_with_password(
-                request,
+                session=request.session,
                 login=form.cleaned_data["login"],
                 password=form.cleaned_data["password"],
                 otp=None,
+                token_name=_token_name(request),
             )
     except errors.OTPRequired:
         request.session[PENDING_OTP] = {
@@ -175,10 +180,11 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 user = services.signin_with_password(
-                    request,
+                    session=request.session,
                     login=pending["login"],
                     password=account_session.decrypt(pending["password"]),
                     otp=form.cleaned_data["otp"],
+                    token_name=_token_name(request),
                 )
             except errors.Unauthorized:
                 throttle.record_failure(request, pending["login"])
@@ -208,6 +214,6 @@ def _otp_refused(code: str) -> str:
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    services.signout(request)
+    services.signout(session=request.session)
     messages.success(request, _("You are signed out."))
     return redirect("accounts:signin")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from dashboard.upstream.billing import BillingOperation, Invoice
 from dashboard.upstream.events import Event, PaymentAttemptData
@@ -21,6 +21,7 @@ from dashboard.upstream.events import Event, PaymentAttemptData
 ATTEMPT_WINDOW = timedelta(days=27)
 # Clocks of the billing and events services may differ a little.
 CLOCK_SLACK = timedelta(hours=1)
+_NEVER = datetime.min.replace(tzinfo=UTC)  # sort key for a missing time (filtered out before sorting)
 
 _INVOICE_OUTCOMES = {"paid": "paid", "failed": "failed", "new": "pending"}
 
@@ -48,7 +49,7 @@ def _attempts_by_operation(
             and op.created_at - CLOCK_SLACK <= event.created_at <= op.created_at + ATTEMPT_WINDOW
         ]
         if owners:
-            owner = max(owners, key=lambda op: op.created_at)  # type: ignore[arg-type,return-value]
+            owner = max(owners, key=lambda op: op.created_at or _NEVER)
             found.setdefault(owner.id, []).append((event, data))
     return found
 
@@ -65,7 +66,7 @@ def operation_outcomes(
     invoice_states = {invoice.id: invoice.state for invoice in invoices}
     outcomes: dict[str, Outcome] = {}
     for op in ops:
-        tried = sorted(by_operation.get(op.id, []), key=lambda pair: pair[0].created_at)  # type: ignore[arg-type,return-value]
+        tried = sorted(by_operation.get(op.id, []), key=lambda pair: pair[0].created_at or _NEVER)
         failures = sum(1 for _, data in tried if data.outcome == "failed")
         invoice_state = invoice_states.get(op.invoice_id or "")
         if op.status in _INVOICE_OUTCOMES:

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
 from activity import wording
-from billing.services import csv_text, paginate
+from dashboard.caller import Caller
+from dashboard.listing import csv_text, paginate
 from dashboard.upstream import events as upstream
 from dashboard.upstream.parse import Page
 from dashboard.upstream.types import User
@@ -36,17 +36,14 @@ def cache_key(user_id: str) -> str:
     return f"user:{user_id}:events"
 
 
-def _user_id(request: HttpRequest) -> str:
-    return request.account.user_id  # type: ignore[attr-defined,no-any-return]
-
-
-def event_window(request: HttpRequest) -> Page[upstream.Event]:
+def event_window(*, caller: Caller) -> Page[upstream.Event]:
     """The latest events, reused for a few seconds by this user only; the user's writes drop it."""
-    key = cache_key(_user_id(request))
+    key = cache_key(caller.user_id)
     hit = cache.get(key)
     if hit is not None:
-        return hit[0]  # type: ignore[no-any-return]
-    window = upstream.event_list(auth=request.auth, page=1, per_page=WINDOW)  # type: ignore[attr-defined]
+        cached: Page[upstream.Event] = hit[0]
+        return cached
+    window = upstream.event_list(auth=caller.auth, page=1, per_page=WINDOW)
     cache.set(key, (window,), settings.UPSTREAM_READ_CACHE_SECONDS)
     return window
 
@@ -132,8 +129,8 @@ class ActivityPage:
         return self.upstream_total > self.total_lines
 
 
-def activity_page(request: HttpRequest, *, kind: str, page: int, per_page: int) -> ActivityPage:
-    window = event_window(request)
+def activity_page(*, caller: Caller, kind: str, page: int, per_page: int) -> ActivityPage:
+    window = event_window(caller=caller)
     every = lines_of(window.items)
     return ActivityPage(
         page=paginate(filtered(every, kind), page=page, per_page=per_page),
@@ -142,9 +139,9 @@ def activity_page(request: HttpRequest, *, kind: str, page: int, per_page: int) 
     )
 
 
-def security_recent(request: HttpRequest) -> list[Line]:
+def security_recent(*, caller: Caller) -> list[Line]:
     """The latest sign-ins, 2FA, password, token and key events, for the Authentication page."""
-    lines = lines_of(event_window(request).items)
+    lines = lines_of(event_window(caller=caller).items)
     wanted = (wording.SECURITY, wording.TOKENS)
     return [line for line in lines if line.kind in wanted][:SECURITY_PREVIEW]
 
@@ -165,8 +162,8 @@ class SecurityActivity:
         return cls(lines=result, zone=zone)
 
 
-def payment_attempts(request: HttpRequest) -> list[upstream.Event]:
-    return [e for e in event_window(request).items if isinstance(e.data, upstream.PaymentAttemptData)]
+def payment_attempts(*, caller: Caller) -> list[upstream.Event]:
+    return [e for e in event_window(caller=caller).items if isinstance(e.data, upstream.PaymentAttemptData)]
 
 
 CSV_HEADER = ["time", "kind", "type", "description", "address", "new_address", "user", "app"]

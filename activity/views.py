@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.services import current_user_future
 from activity import services, wording
-from billing.forms import positive_int
+from dashboard.listing import positive_int
 from dashboard.upstream import errors
 
 
@@ -43,12 +43,10 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
     kind = services.kind_from(request.GET.get("kind"))
     page = positive_int(request.GET.get("page"), 1)
     per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
-    user_future = current_user_future(request)  # alongside the events (and the banner's invoices)
+    user_future = current_user_future(caller=request.caller)  # alongside the events (and the banner's invoices)
     result: services.ActivityPage | errors.UpstreamError
     try:
-        result = services.activity_page(request, kind=kind, page=page, per_page=per_page)
-    except errors.Unauthorized:
-        raise
+        result = services.activity_page(caller=request.caller, kind=kind, page=page, per_page=per_page)
     except errors.UpstreamError as exc:
         result = exc
     context: dict[str, object] = {
@@ -80,8 +78,8 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
 def activity_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list (every page of it) as CSV, times in the person's time zone."""
     kind = services.kind_from(request.GET.get("kind"))
-    zone = services.time_zone_of(current_user_future(request).result())
-    lines = services.filtered(services.lines_of(services.event_window(request).items), kind)
+    zone = services.time_zone_of(current_user_future(caller=request.caller).result())
+    lines = services.filtered(services.lines_of(services.event_window(caller=request.caller).items), kind)
     response = HttpResponse(services.activity_csv(lines, zone), content_type="text/csv; charset=utf-8")
     suffix = f"-{kind}" if kind else ""
     response["Content-Disposition"] = f'attachment; filename="activity{suffix}-{timezone.localdate():%Y-%m-%d}.csv"'

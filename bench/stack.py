@@ -258,6 +258,7 @@ def start_dashboard(
 ) -> Service:
     port = free_port()
     log_path = workdir / f"{name}.log"
+    env = {"GUNICORN_THREADS": str(threads), **env}  # as the Procfile does: settings size downloads by it
     argv = [
         str(BIN / "gunicorn"),
         "dashboard.wsgi",

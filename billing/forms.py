@@ -267,14 +267,3 @@ class InvoiceFilterForm(forms.Form):
             month_from=self.cleaned_data.get("month_from"),
             month_to=self.cleaned_data.get("month_to"),
         )
-
-
-def positive_int(raw: str | None, default: int, *, choices: tuple[int, ...] | None = None) -> int:
-    """A page number or size from the query string; anything odd falls back to the default."""
-    try:
-        value = int(raw or "")
-    except ValueError:
-        return default
-    if value < 1 or (choices is not None and value not in choices):
-        return default
-    return value

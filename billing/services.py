@@ -7,16 +7,13 @@ account. Whoever can read the invoices through the API can read them here; nothi
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
-import math
 import tempfile
 import time
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,16 +21,18 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
-from accounts import session as account_session
 from dashboard import billing_calendar, concurrency
+from dashboard.caller import Caller
+from dashboard.listing import csv_text as csv_text  # the billing pages' CSV and paging, shared with activity
+from dashboard.listing import paginate as paginate
 from dashboard.money import HOURS_PER_30_DAYS, Money, change_ratio, plain_amount, vat_on
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
-from dashboard.upstream.parse import Page, Pagination
+from dashboard.upstream.http import Auth
+from dashboard.upstream.parse import Page
 
 logger = logging.getLogger("dashboard.billing")
 
@@ -50,58 +49,46 @@ CACHE_NAMES = ("profile", "invoices", "regions")
 # Per-user cache -------------------------------------------------------------------------------
 
 
-def _auth(request: HttpRequest) -> account_session.SessionAuth:
-    # From the session, not from attributes ``signin_required`` sets: pages open to everyone (the
-    # catalog) show the account banner too, and it reads the invoices through here.
-    return account_session.SessionAuth(request.session)
+def _key(caller: Caller, name: str) -> str:
+    return f"billing:{caller.user_id}:{name}"
 
 
-def _user_id(request: HttpRequest) -> str:
-    current = account_session.account(request.session)
-    if current is None:
-        raise errors.Unauthorized("Not signed in.")
-    return current.user_id
-
-
-def _key(request: HttpRequest, name: str) -> str:
-    return f"billing:{_user_id(request)}:{name}"
-
-
-def _cached(request: HttpRequest, name: str, fetch: Callable[[], T]) -> T:
+def _cached(caller: Caller, name: str, fetch: Callable[[], T]) -> T:
     """One user's read, reused for a few seconds by that user only (the key holds the user id)."""
-    key = _key(request, name)
+    key = _key(caller, name)
     hit = cache.get(key)
     if hit is not None:
-        return hit[0]  # type: ignore[no-any-return]
+        value: T = hit[0]  # tuple-wrapped, so that None is a value too
+        return value
     value = fetch()
     cache.set(key, (value,), settings.UPSTREAM_READ_CACHE_SECONDS)
     return value
 
 
-def forget(request: HttpRequest) -> None:
+def forget(*, caller: Caller) -> None:
     """Drop this user's cached billing reads (after a write)."""
-    cache.delete_many([_key(request, name) for name in CACHE_NAMES])
+    cache.delete_many([_key(caller, name) for name in CACHE_NAMES])
 
 
 # Profile ---------------------------------------------------------------------------------------
 
 
-def billing_profile(request: HttpRequest) -> upstream.BillingProfile | None:
-    return _cached(request, "profile", lambda: upstream.billing_profile_get(auth=_auth(request)))
+def billing_profile(*, caller: Caller) -> upstream.BillingProfile | None:
+    return _cached(caller, "profile", lambda: upstream.billing_profile_get(auth=caller.auth))
 
 
 def billing_profile_save(
-    request: HttpRequest, *, profile: upstream.BillingProfile | None, fields: dict[str, Any]
+    *, caller: Caller, profile: upstream.BillingProfile | None, fields: dict[str, Any]
 ) -> upstream.BillingProfile:
     """Create the profile, or update the existing one, through the BILLING host."""
     try:
         if profile is None:
-            saved = upstream.billing_profile_create(auth=_auth(request), fields=fields)
+            saved = upstream.billing_profile_create(auth=caller.auth, fields=fields)
         else:
-            saved = upstream.billing_profile_update(auth=_auth(request), profile_id=profile.id, fields=fields)
+            saved = upstream.billing_profile_update(auth=caller.auth, profile_id=profile.id, fields=fields)
     finally:
-        forget(request)
-    logger.info("billing profile saved", extra={"action": "billing-profile-save", "user_id": _user_id(request)})
+        forget(caller=caller)
+    logger.info("billing profile saved", extra={"action": "billing-profile-save", "user_id": caller.user_id})
     return saved
 
 
@@ -120,18 +107,18 @@ def card_expiry_state(profile: upstream.BillingProfile | None, today: date) -> s
 # Operations ------------------------------------------------------------------------------------
 
 
-def operations_page(request: HttpRequest, *, page: int, per_page: int) -> Page[upstream.BillingOperation]:
+def operations_page(*, caller: Caller, page: int, per_page: int) -> Page[upstream.BillingOperation]:
     return _cached(
-        request,
+        caller,
         f"operations:{page}:{per_page}",
-        lambda: upstream.billing_operation_list(auth=_auth(request), page=page, per_page=per_page),
+        lambda: upstream.billing_operation_list(auth=caller.auth, page=page, per_page=per_page),
     )
 
 
 # Invoices --------------------------------------------------------------------------------------
 
 
-def _fetch_all_invoices(auth: Any) -> list[upstream.Invoice]:
+def _fetch_all_invoices(auth: Auth) -> list[upstream.Invoice]:
     first = upstream.invoice_list(auth=auth, page=1, per_page=INVOICES_PER_UPSTREAM_PAGE)
     invoices = list(first.items)
     rest = range(2, first.pagination.total_pages + 1)
@@ -151,25 +138,20 @@ def _fetch_all_invoices(auth: Any) -> list[upstream.Invoice]:
     return sorted(unique.values(), key=lambda i: (i.billing_month or date.min, i.invoice_number), reverse=True)
 
 
-def all_invoices(request: HttpRequest) -> list[upstream.Invoice]:
+def all_invoices(*, caller: Caller) -> list[upstream.Invoice]:
     """Every invoice, newest month first. The upstream has no filters, so the dashboard filters;
     a monthly invoice makes this a few dozen rows even for old accounts."""
-    auth = _auth(request)
-    return _cached(request, "invoices", lambda: _fetch_all_invoices(auth))
+    return _cached(caller, "invoices", lambda: _fetch_all_invoices(caller.auth))
 
 
-def all_invoices_future(request: HttpRequest) -> Future[list[upstream.Invoice]]:
+def all_invoices_future(*, caller: Caller) -> concurrency.Task[list[upstream.Invoice]]:
     """One fetch per request, shared by the account banner and the page."""
-    future: Future[list[upstream.Invoice]] | None = getattr(request, "_all_invoices_future", None)
-    if future is None:
-        future = concurrency.submit(all_invoices, request)
-        request._all_invoices_future = future  # type: ignore[attr-defined]
-    return future
+    return caller.shared("invoices", lambda: all_invoices(caller=caller))
 
 
-def invoice(request: HttpRequest, invoice_id: str) -> upstream.Invoice:
+def invoice(*, caller: Caller, invoice_id: str) -> upstream.Invoice:
     return _cached(
-        request, f"invoice:{invoice_id}", lambda: upstream.invoice_get(auth=_auth(request), invoice_id=invoice_id)
+        caller, f"invoice:{invoice_id}", lambda: upstream.invoice_get(auth=caller.auth, invoice_id=invoice_id)
     )
 
 
@@ -211,23 +193,6 @@ class InvoiceFilter:
 
 def filter_invoices(invoices: Iterable[upstream.Invoice], criteria: InvoiceFilter) -> list[upstream.Invoice]:
     return [invoice for invoice in invoices if criteria.matches(invoice)]
-
-
-def paginate(rows: list[T], *, page: int, per_page: int) -> Page[T]:
-    """A page of rows already in memory; a page past the end shows the last one."""
-    total_pages = max(1, math.ceil(len(rows) / per_page))
-    current = min(max(page, 1), total_pages)
-    start = (current - 1) * per_page
-    return Page(
-        items=rows[start : start + per_page],
-        pagination=Pagination(
-            current_page=current,
-            total_pages=total_pages,
-            total_count=len(rows),
-            previous_page=current - 1 if current > 1 else None,
-            next_page=current + 1 if current < total_pages else None,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -281,51 +246,26 @@ def invoice_filename(invoice: upstream.Invoice) -> str:
     return f"invoice-{safe}.pdf"
 
 
-def _download_key(request: HttpRequest, invoice_id: str) -> str:
-    return _key(request, f"download:{invoice_id}")
+def _download_key(caller: Caller, invoice_id: str) -> str:
+    return _key(caller, f"download:{invoice_id}")
 
 
-def invoice_pdf_location(request: HttpRequest, invoice_id: str) -> str:
+def invoice_pdf_location(*, caller: Caller, invoice_id: str) -> str:
     """Resolve the download endpoint's 302; kept a minute so the browser's follow-up GET (after an
     htmx click) streams without asking again."""
-    key = _download_key(request, invoice_id)
+    key = _download_key(caller, invoice_id)
     location: str | None = cache.get(key)
     if location is None:
-        location = upstream.invoice_download_url(auth=_auth(request), invoice_id=invoice_id)
+        location = upstream.invoice_download_url(auth=caller.auth, invoice_id=invoice_id)
         cache.set(key, location, 60)
     return location
 
 
-def forget_pdf_location(request: HttpRequest, invoice_id: str) -> None:
-    cache.delete(_download_key(request, invoice_id))
+def forget_pdf_location(*, caller: Caller, invoice_id: str) -> None:
+    cache.delete(_download_key(caller, invoice_id))
 
 
 # CSV -------------------------------------------------------------------------------------------
-
-
-def csv_text(header: list[str], rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
-    return buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + @ or a tab is a formula to a spreadsheet: neutralise it. A leading
-    # minus is kept on numbers (credit lines are negative) but not on text.
-    if value and (value[0] in "=+@\t\r" or (value[0] == "-" and not _is_number(value))):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        Decimal(value)
-    except ArithmeticError:
-        return False
-    return True
 
 
 INVOICE_CSV_HEADER = [
@@ -377,26 +317,24 @@ class _Sink(io.RawIOBase):
         return data
 
 
-def progress_key(request: HttpRequest, job: str) -> str:
-    return _key(request, f"archive:{job}")
+def progress_key(caller: Caller, job: str) -> str:
+    return _key(caller, f"archive:{job}")
 
 
-def archive_progress(request: HttpRequest, job: str) -> dict[str, int] | None:
-    progress: dict[str, int] | None = cache.get(progress_key(request, job))
+def archive_progress(*, caller: Caller, job: str) -> dict[str, int] | None:
+    progress: dict[str, int] | None = cache.get(progress_key(caller, job))
     return progress
 
 
 ARCHIVE_DEADLINE_FACTOR = 4  # an archive may take as long as four single downloads
 
 
-def invoice_archive(
-    request: HttpRequest, invoices: list[upstream.Invoice], *, job: str | None = None
-) -> Iterator[bytes]:
+def invoice_archive(*, caller: Caller, invoices: list[upstream.Invoice], job: str | None = None) -> Iterator[bytes]:
     """A ZIP of the invoices' PDFs, produced as it goes: one PDF is held at a time (spooled to disk
     past 1 MiB), never the archive. A PDF that cannot be fetched is listed in ``MISSING.txt``
     inside the archive instead, since the response status is already sent by then."""
-    auth = _auth(request)
-    key = progress_key(request, job) if job else None
+    auth = caller.auth
+    key = progress_key(caller, job) if job else None
     total = len(invoices)
     missing: list[str] = []
 
@@ -428,7 +366,7 @@ def invoice_archive(
                             entry.write(block)
                             if data := sink.take():
                                 yield data
-            except (errors.UpstreamError, OSError) as exc:
+            except (errors.UpstreamError, errors.Unauthorized, OSError) as exc:
                 logger.warning("invoice PDF left out of the archive", extra={"error": type(exc).__name__})
                 missing.append(name)
             report(done)
@@ -717,22 +655,22 @@ class UsageReport:
         return len({region for region, _ in self.apps}) > 1
 
 
-def regions(request: HttpRequest) -> list[upstream_account.Region]:
-    return platform_regions(auth=_auth(request))
+def regions(*, caller: Caller) -> list[upstream_account.Region]:
+    return platform_regions(auth=caller.auth)
 
 
-def usage_report(request: HttpRequest, *, date_from: date, date_to: date, now: datetime | None = None) -> UsageReport:
+def usage_report(*, caller: Caller, date_from: date, date_to: date, now: datetime | None = None) -> UsageReport:
     """Usage of every region for ``[date_from, date_to]`` (inclusive), apps sorted by name.
 
     Usage is per region (each regional API knows only its apps), so every region is asked at once.
     One failing region is reported, not fatal; all failing is an error."""
-    auth = _auth(request)
-    region_list = regions(request)
+    auth = caller.auth
+    region_list = regions(caller=caller)
     upstream_to = date_to + timedelta(days=1)  # the upstream excludes `to`
 
     def fetch(region: upstream_account.Region) -> list[upstream.AppUsage]:
         return _cached(
-            request,
+            caller,
             f"usage:{region.name}:{date_from}:{upstream_to}",
             lambda: upstream.usage_get(auth=auth, date_from=date_from, date_to=upstream_to, api_url=region.api),
         )
@@ -743,8 +681,6 @@ def usage_report(request: HttpRequest, *, date_from: date, date_to: date, now: d
     first_error: Exception | None = None
     for i, region in enumerate(region_list):
         result = results[f"r{i}"]
-        if isinstance(result, errors.Unauthorized):
-            raise result
         if isinstance(result, Exception):
             failed.append(region.display_name)
             first_error = first_error or result

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +25,9 @@ from accounts.http import AuthenticatedRequest, signin_required
 from activity import services as activity_services
 from activity.payments import Outcome, operation_outcomes
 from billing import payment, services
-from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm, positive_int
+from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm
 from dashboard import billing_calendar, concurrency
+from dashboard.listing import positive_int
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
 from dashboard.upstream.parse import Page
@@ -37,11 +39,6 @@ CHART_MONTHS = (12, 24, 36)
 
 def _template(request: AuthenticatedRequest, page: str, fragment: str) -> str:
     return f"{page}#{fragment}" if request.htmx else page
-
-
-def _reraise_unauthorized(result: object) -> None:
-    if isinstance(result, errors.Unauthorized):
-        raise result
 
 
 def _today() -> date:
@@ -63,14 +60,12 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
         history = _operations(request, page, per_page)
         return render(request, "billing/billing.html#payment-history", {**history})
     parts = concurrency.gather(
-        profile=lambda: services.billing_profile(request),
-        operations=lambda: services.operations_page(request, page=page, per_page=per_page),
-        user=lambda: account_services.current_user_future(request).result(),
-        invoices=lambda: services.all_invoices_future(request).result(),
+        profile=lambda: services.billing_profile(caller=request.caller),
+        operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
+        user=lambda: account_services.current_user_future(caller=request.caller).result(),
+        invoices=lambda: services.all_invoices_future(caller=request.caller).result(),
         **_outcome_sources(request),
     )
-    for result in parts.values():
-        _reraise_unauthorized(result)
     profile = parts["profile"]
     operations = parts["operations"]
     situation = None
@@ -99,8 +94,8 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
 def _outcome_sources(request: AuthenticatedRequest) -> dict[str, Callable[[], object]]:
     """What tells whether each payment went through, read alongside the operations (the
     invoices are the account banner's fetch, already started: waited for in ``_outcomes``)."""
-    services.all_invoices_future(request)
-    return {"attempts": lambda: activity_services.payment_attempts(request)}
+    services.all_invoices_future(caller=request.caller)
+    return {"attempts": lambda: activity_services.payment_attempts(caller=request.caller)}
 
 
 def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str, object]) -> dict[str, Outcome]:
@@ -108,9 +103,7 @@ def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str
         return {}
     attempts = parts.get("attempts")
     try:
-        invoices: list[upstream.Invoice] = services.all_invoices_future(request).result()
-    except errors.Unauthorized:
-        raise
+        invoices: list[upstream.Invoice] = services.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError:
         invoices = []  # the attempts still tell; the page says nothing rather than fail
     return operation_outcomes(
@@ -120,11 +113,9 @@ def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str
 
 def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
     parts = concurrency.gather(
-        operations=lambda: services.operations_page(request, page=page, per_page=per_page),
+        operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
         **_outcome_sources(request),
     )
-    for result in parts.values():
-        _reraise_unauthorized(result)
     operations = parts["operations"]
     error = operations if isinstance(operations, Exception) else None
     if error is not None and not isinstance(error, errors.UpstreamError):
@@ -143,7 +134,7 @@ def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict
 @never_cache
 def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     """The profile form: inline in the Billing page with htmx, its own page without JS."""
-    profile = services.billing_profile(request)
+    profile = services.billing_profile(caller=request.caller)
     template = _template(request, "billing/profile_form.html", "profile-form")
     if request.method == "GET":
         initial = profile.editable_values() if profile else {}
@@ -151,11 +142,9 @@ def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     form = BillingProfileForm(request.POST, initial=profile.editable_values() if profile else {})
     if form.is_valid():
         try:
-            services.billing_profile_save(request, profile=profile, fields=form.cleaned_data)
+            services.billing_profile_save(caller=request.caller, profile=profile, fields=form.cleaned_data)
         except errors.ValidationFailed as exc:
             form.add_upstream_errors(exc.errors)
-        except errors.Unauthorized:
-            raise
         except errors.UpstreamError as exc:
             form.add_error(None, _upstream_message(exc))
         else:
@@ -198,9 +187,7 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "criteria": criteria, "per_page": per_page}
     context["query"] = _filter_query(request)
     try:
-        every = services.all_invoices_future(request).result()
-    except errors.Unauthorized:
-        raise
+        every = services.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
     else:
@@ -223,7 +210,7 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
 def invoices_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list (every page of it) as CSV, amounts in euros with a dot."""
     form = InvoiceFilterForm(request.GET)
-    matching = services.filter_invoices(services.all_invoices(request), form.criteria())
+    matching = services.filter_invoices(services.all_invoices(caller=request.caller), form.criteria())
     body = services.csv_text(services.INVOICE_CSV_HEADER, services.invoice_csv_rows(matching))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="invoices-{_today():%Y-%m-%d}.csv"'
@@ -232,7 +219,7 @@ def invoices_csv(request: AuthenticatedRequest) -> HttpResponse:
 
 def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.Invoice:
     try:
-        return services.invoice(request, invoice_id)
+        return services.invoice(caller=request.caller, invoice_id=invoice_id)
     except errors.NotFound:
         raise Http404("invoice") from None
 
@@ -243,10 +230,8 @@ def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.
 def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
     parts = concurrency.gather(
         invoice=lambda: _invoice_or_404(request, invoice_id),
-        profile=lambda: services.billing_profile(request),  # the address, printed with the figures
+        profile=lambda: services.billing_profile(caller=request.caller),  # the address, printed with the figures
     )
-    for result in parts.values():
-        _reraise_unauthorized(result)
     invoice = parts["invoice"]
     if isinstance(invoice, Exception):
         raise invoice
@@ -266,22 +251,20 @@ def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpRespon
 @require_GET
 @signin_required
 @never_cache
-def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
+def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResponseBase:
     """The PDF, streamed through the dashboard so the browser never needs the bearer.
 
     With htmx, the link is resolved first (upstream 302) and the browser is then sent to this same
     URL for the file, or the failure is shown in place of the button. Without JS, a failure is an
     error page, never a broken file."""
     try:
-        invoice = services.invoice(request, invoice_id)
-        location = services.invoice_pdf_location(request, invoice_id)
+        invoice = services.invoice(caller=request.caller, invoice_id=invoice_id)
+        location = services.invoice_pdf_location(caller=request.caller, invoice_id=invoice_id)
         downloads.download_target(location)  # refused here, before anything is fetched from it
-    except errors.Unauthorized:
-        raise
     except errors.NotFound:
         return _download_failed(request, invoice_id, _("This invoice does not exist or is not yours."), 404)
     except errors.UpstreamError as exc:
-        services.forget_pdf_location(request, invoice_id)
+        services.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
         return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
     if request.htmx:
         if downloads.downloads_running() >= settings.DOWNLOAD_CONCURRENCY:
@@ -290,7 +273,7 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     slot = downloads.download_slot()
     if slot is None:
         return _downloads_busy(request, invoice_id)
-    services.forget_pdf_location(request, invoice_id)
+    services.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
     try:
         download = downloads.file_open(url=location)
     except errors.UpstreamError as exc:
@@ -373,9 +356,7 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     today = _today()
     context: dict[str, object] = {"months": months, "month_choices": CHART_MONTHS}
     try:
-        every = services.all_invoices_future(request).result()
-    except errors.Unauthorized:
-        raise
+        every = services.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
         return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
@@ -402,12 +383,10 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @signin_required
 @never_cache
-def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
+def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponseBase:
     """Every PDF of a year in one ZIP, streamed while it is built."""
     try:
-        every = services.all_invoices(request)
-    except errors.Unauthorized:
-        raise
+        every = services.all_invoices(caller=request.caller)
     except errors.UpstreamError as exc:
         return render(request, "billing/download_failed.html", {"message": _download_message(exc)}, status=503)
     chosen = sorted(
@@ -422,7 +401,8 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
     if slot is None:
         return _downloads_busy(request, None)
     response = StreamingHttpResponse(
-        slot.hold(services.invoice_archive(request, chosen, job=job or None)), content_type="application/zip"
+        slot.hold(services.invoice_archive(caller=request.caller, invoices=chosen, job=job or None)),
+        content_type="application/zip",
     )
     response["Content-Disposition"] = f'attachment; filename="invoices-{year}.zip"'
     response["Cache-Control"] = "private, no-store"
@@ -435,7 +415,7 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponse:
 @never_cache
 def invoices_archive_progress(request: AuthenticatedRequest, job: str) -> HttpResponse:
     """How far the archive is (PDFs packed out of the total), polled by the reports page."""
-    progress = services.archive_progress(request, job)
+    progress = services.archive_progress(caller=request.caller, job=job)
     waited = positive_int(request.GET.get("waited"), 1)
     context = {"progress": progress, "job": job, "waited": waited}
     return render(request, "billing/reports.html#archive-progress", context)
@@ -458,9 +438,9 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
         status = 200 if request.htmx else 400
     else:
         try:
-            context["report"] = services.usage_report(request, date_from=chosen.date_from, date_to=chosen.date_to)
-        except errors.Unauthorized:
-            raise
+            context["report"] = services.usage_report(
+                caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to
+            )
         except errors.UpstreamError as exc:
             context["usage_error"] = exc
         context["invoiced"] = _invoiced_months(request, chosen.date_from, chosen.date_to)
@@ -477,9 +457,7 @@ def _invoiced_months(request: AuthenticatedRequest, date_from: date, date_to: da
     if date_from.day != 1:
         return None
     try:
-        every = services.all_invoices_future(request).result()
-    except errors.Unauthorized:
-        raise
+        every = services.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError:
         return None
     return services.invoiced_months(every, date_from=date_from, date_to=date_to)
@@ -494,7 +472,7 @@ def usage_csv(request: AuthenticatedRequest) -> HttpResponse:
     if chosen is None:
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("billing:usage") + (f"?{query}" if query else ""))
-    report = services.usage_report(request, date_from=chosen.date_from, date_to=chosen.date_to)
+    report = services.usage_report(caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to)
     body = services.csv_text(services.USAGE_CSV_HEADER, services.usage_csv_rows(report))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="usage-{chosen.date_from}-{chosen.date_to}.csv"'

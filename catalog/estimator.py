@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.utils.text import slugify
@@ -101,7 +102,9 @@ def read_count(raw: str, maximum: int) -> tuple[int, str | None]:
     return int(text), None
 
 
-def _choice(field: str, html_id: str, label: str, detail: str, price: Money, raw: str, maximum: int, **extra) -> Choice:
+def _choice(
+    field: str, html_id: str, label: str, detail: str, price: Money, raw: str, maximum: int, **extra: Any
+) -> Choice:
     count, error = read_count(raw, maximum)
     return Choice(field, html_id, label, detail, price, raw.strip()[:40], count, error, **extra)
 

@@ -18,13 +18,12 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import session as account_session
 from accounts.services import current_user_future
 from dashboard import concurrency
+from dashboard.caller import Caller
 from dashboard.money import Money
 from dashboard.upstream import catalog, errors, parse, referrals
 from dashboard.upstream.catalog import AddonCategory, AddonProvider, ContainerSize
@@ -73,9 +72,8 @@ def public_sizes() -> list[ContainerSize]:
     return _cached(PUBLIC_SIZES_KEY, lambda: catalog.container_size_list(auth=None))
 
 
-def account_sizes(request: HttpRequest, user_id: str) -> list[ContainerSize]:
-    auth = account_session.SessionAuth(request.session)
-    return _cached(account_sizes_key(user_id), lambda: catalog.container_size_list(auth=auth))
+def account_sizes(*, caller: Caller) -> list[ContainerSize]:
+    return _cached(account_sizes_key(caller.user_id), lambda: catalog.container_size_list(auth=caller.auth))
 
 
 @dataclass(frozen=True)
@@ -100,28 +98,25 @@ class CatalogData:
     account_size_ids: frozenset[str] = frozenset()
 
 
-def catalog_data(request: HttpRequest) -> CatalogData:
-    """Categories, providers and sizes, from the cache or (concurrently) from the upstream."""
-    current = account_session.account(request.session)
+def catalog_data(*, caller: Caller | None) -> CatalogData:
+    """Categories, providers and sizes, from the cache or (concurrently) from the upstream; with a
+    caller (someone is signed in), the account's own sizes too."""
     calls: dict[str, Callable[[], Any]] = {
         "categories": public_categories,
         "providers": public_providers,
         "sizes": public_sizes,
     }
-    if current is not None:
-        user_id = current.user_id
-        calls["account_sizes"] = lambda: account_sizes(request, user_id)
+    if caller is not None:
+        calls["account_sizes"] = lambda: account_sizes(caller=caller)
     results = concurrency.gather(**calls)
     own = results.get("account_sizes")
-    if isinstance(own, errors.Unauthorized):
-        raise own  # the session is over: the middleware sends the person to sign in again
     categories = results["categories"]
     providers = results["providers"]
     public = results["sizes"]
     sizes: list[ContainerSize] | BaseException = public
     account_sizes_missing = False
     account_size_ids: frozenset[str] = frozenset()
-    if current is not None:
+    if caller is not None:
         if isinstance(own, list):
             sizes = own
             if isinstance(public, list):
@@ -129,7 +124,7 @@ def catalog_data(request: HttpRequest) -> CatalogData:
         else:
             account_sizes_missing = isinstance(public, list)
     return CatalogData(
-        signed_in=current is not None,
+        signed_in=caller is not None,
         categories=_value(categories, []),
         providers=_value(providers, []),
         providers_error=_error(providers),
@@ -141,7 +136,7 @@ def catalog_data(request: HttpRequest) -> CatalogData:
 
 
 def _value(result: Any, default: T) -> T:
-    return default if isinstance(result, BaseException) else result  # type: ignore[no-any-return]
+    return default if isinstance(result, BaseException) else result
 
 
 def _error(result: Any) -> errors.UpstreamError | None:
@@ -206,11 +201,10 @@ def referral_mailto(url: str) -> str:
     return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 
-def referral_page(request: HttpRequest) -> ReferralPage:
+def referral_page(*, caller: Caller) -> ReferralPage:
     """The stats from ``/account/referrals/stats``; the link falls back to the user's own."""
-    auth = account_session.SessionAuth(request.session)
-    user_future = current_user_future(request)
-    stats = referrals.referral_stats(auth=auth)
+    user_future = current_user_future(caller=caller)
+    stats = referrals.referral_stats(auth=caller.auth)
     url = stats.url
     if url is None:
         url = parse.protocol_relative(user_future.result().referral_url)

@@ -9,37 +9,41 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import session as account_session
 from accounts.http import AuthenticatedRequest, signin_required
+from accounts.middleware import caller_of
+from billing.summary import LazyAccountSummary
 from catalog import estimator as price_estimator
 from catalog import services
-from dashboard.summary import LazyAccountSummary
+from dashboard.caller import Caller
 from dashboard.upstream import errors
 
 
 def _fragment(request: HttpRequest) -> bool:
     """An htmx request gets only the fragment it swaps, except when htmx restores history."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-def _start_account_summary(request: HttpRequest) -> None:
+def _account_summary(request: HttpRequest, caller: Caller | None) -> dict[str, LazyAccountSummary]:
     # A signed-in person sees the account banner on full pages, as on every other page. Started
-    # before the catalog reads, so both run side by side.
-    if account_session.account(request.session) is not None and not _fragment(request):
-        request.account_summary = LazyAccountSummary(request)  # type: ignore[attr-defined]
+    # before the catalog reads, so both run side by side; the view's context gives it to the layout.
+    if caller is not None and not _fragment(request):
+        return {"account_summary": LazyAccountSummary(caller)}
+    return {}
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 @cache_control(private=True)
 def catalog_page(request: HttpRequest) -> HttpResponse:
-    _start_account_summary(request)
-    data = services.catalog_data(request)
+    caller = caller_of(request)
+    summary = _account_summary(request, caller)
+    data = services.catalog_data(caller=caller)
     tabs = services.category_tabs(data.categories, data.providers)
     wanted = request.GET.get("category", "").strip()
     selected = services.selected_tab(tabs, wanted) if wanted else None
     context = {
+        **summary,
         "data": data,
         "tabs": tabs,
         "selected": selected,
@@ -55,11 +59,12 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @cache_control(private=True)
 def estimator(request: HttpRequest) -> HttpResponse:
-    _start_account_summary(request)
-    data = services.catalog_data(request)
+    caller = caller_of(request)
+    summary = _account_summary(request, caller)
+    data = services.catalog_data(caller=caller)
     estimate = price_estimator.estimate(request.GET, data.sizes, data.providers)
     path = reverse("catalog:estimator") + (f"?{estimate.query}" if estimate.query else "")
-    context = {"data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}
+    context = {**summary, "data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}
     if _fragment(request):
         response = render(request, "catalog/estimator.html#estimate-update", context)
         response["HX-Replace-Url"] = path
@@ -73,9 +78,7 @@ def estimator(request: HttpRequest) -> HttpResponse:
 def referrals_page(request: AuthenticatedRequest) -> HttpResponse:
     """The program is explained even when the stats cannot be read: only that part shows an error."""
     try:
-        referral = services.referral_page(request)
-    except errors.Unauthorized:
-        raise
+        referral = services.referral_page(caller=request.caller)
     except errors.UpstreamError as exc:
         status = 429 if isinstance(exc, errors.RateLimited) else 503
         return render(request, "catalog/referrals.html", {"referral": None, "referral_error": exc}, status=status)

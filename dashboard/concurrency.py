@@ -1,33 +1,86 @@
-"""Run upstream reads side by side, so a page waits for its slowest call, not for their sum."""
+"""Run upstream reads side by side, so a page waits for its slowest call, not for their sum.
+
+The pool is safe at any size: nobody ever waits for a task that has not started. A ``Task`` is
+started in the pool, but whoever needs its result first and finds it still queued runs it in their
+own thread instead. A waiting thread therefore only waits for work another thread is doing, and a
+page (even one whose parts start parts of their own, or share the banner's reads) cannot deadlock
+the pool, however small it is. A larger pool only adds concurrency.
+"""
 
 from __future__ import annotations
 
 import contextvars
+import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Generic, TypeVar, cast
+
+from dashboard.upstream.errors import Unauthorized
 
 T = TypeVar("T")
 
-_executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="upstream")
+POOL_SIZE = int(os.environ.get("UPSTREAM_THREADS", "32"))
+_executor = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="upstream")
 
 
-def submit(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+class Task(Generic[T]):
+    """``fn`` run once, in the pool or by the first thread that needs it while it is still queued."""
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        self._fn = fn
+        self._context = contextvars.copy_context()  # the request id follows the work
+        self._lock = threading.Lock()
+        self._started = False
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> Task[T]:
+        _executor.submit(self._run)
+        return self
+
+    def _run(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        try:
+            self._value = self._context.run(self._fn)
+        except BaseException as exc:  # handed to whoever asks for the result
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self, timeout: float | None = None) -> T:
+        self._run()  # still queued: run it here rather than wait for a pool thread
+        if not self._done.wait(timeout):
+            raise TimeoutError
+        if self._error is not None:
+            raise self._error
+        return cast(T, self._value)  # set by _run, since it raised nothing
+
+
+def submit(fn: Callable[[], T]) -> Task[T]:
     """Start ``fn`` in the pool with the caller's context (request id) carried over."""
-    context = contextvars.copy_context()
-    return _executor.submit(context.run, fn, *args, **kwargs)
+    return Task(fn).start()
 
 
 def gather(**calls: Callable[[], Any]) -> dict[str, Any]:
     """Run each zero-argument callable concurrently; return each result or the exception raised.
 
-    Exceptions are returned, not raised, so one failing part of a page does not blank the rest.
+    Exceptions are returned, not raised, so one failing part of a page does not blank the rest,
+    except ``Unauthorized``: the session is over, so the whole page is, and it is raised (the
+    middleware sends the person to sign in again).
     """
-    futures = {name: submit(fn) for name, fn in calls.items()}
+    tasks = {name: submit(fn) for name, fn in calls.items()}
     results: dict[str, Any] = {}
-    for name, future in futures.items():
+    for name, task in tasks.items():
         try:
-            results[name] = future.result()
+            results[name] = task.result()
         except Exception as exc:
             results[name] = exc
+    for result in results.values():
+        if isinstance(result, Unauthorized):
+            raise result
     return results

@@ -1,5 +1,6 @@
-"""Layout context. No upstream call happens here: the account summary was started by the view's
-decorator and is only waited for (and only if the template shows it)."""
+"""Layout context. No upstream call happens here: the account summary was started before the view
+(``AccountBannerMiddleware``, or the catalog view) and is only waited for (and only if the template
+shows it)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts import session as account_session
-
-THEMES = ("system", "light", "dark")
-THEME_COOKIE = "dashboard_theme"
-
-
-def theme_of(request: HttpRequest) -> str:
-    value = request.COOKIES.get(THEME_COOKIE, "system")
-    return value if value in THEMES else "system"
+from dashboard.preferences import THEMES, theme_of
 
 
 def ui(request: HttpRequest) -> dict[str, object]:

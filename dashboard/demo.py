@@ -79,7 +79,11 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
 
-    signal.signal(signal.SIGTERM, lambda *args: (stop(), sys.exit(0)))
+    def on_sigterm(*_args: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         if not (
             _wait_until_up(f"http://127.0.0.1:{port}/healthz") and _wait_until_up(f"{sandbox_url}/auth/v1/regions")

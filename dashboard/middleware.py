@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from accounts.middleware import caller_of
+from billing.summary import LazyAccountSummary
 from dashboard.requestid import bind_request_id, current_request_id, reset_request_id
 
 logger = logging.getLogger("dashboard.requests")
@@ -91,3 +94,25 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", content_security_policy())
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class BannerRequest(HttpRequest):
+    account_summary: LazyAccountSummary
+
+
+class AccountBannerMiddleware:
+    """Full pages of signed-in views show the account banner (the layout waits for it only if it
+    shows it): its reads start here, before the view's own, so both run side by side. The catalog,
+    open to everyone, starts its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object) -> None:
+        caller = caller_of(request)
+        full_page = request.method == "GET" and not request.headers.get("HX-Request")
+        if caller is not None and full_page and getattr(view, "signin_required", False):
+            cast(BannerRequest, request).account_summary = LazyAccountSummary(caller)

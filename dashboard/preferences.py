@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Literal, cast
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from dashboard.context_processors import THEME_COOKIE, THEMES
-
 ONE_YEAR = 365 * 24 * 3600
+THEMES = ("system", "light", "dark")
+THEME_COOKIE = "dashboard_theme"
+
+
+def theme_of(request: HttpRequest) -> str:
+    value = request.COOKIES.get(THEME_COOKIE, "system")
+    return value if value in THEMES else "system"
 
 
 def remember(request: HttpRequest, response: HttpResponse, *, language: str | None, theme: str | None) -> None:
@@ -18,7 +25,7 @@ def remember(request: HttpRequest, response: HttpResponse, *, language: str | No
             language,
             max_age=ONE_YEAR,
             path=settings.LANGUAGE_COOKIE_PATH,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=cast(Literal["Lax", "Strict", "None"] | None, settings.LANGUAGE_COOKIE_SAMESITE),
             secure=request.is_secure(),
         )
     if theme in THEMES:

@@ -19,8 +19,8 @@ from accounts.http import AuthenticatedRequest, signin_required
 from billing import services as billing_services
 from dashboard import billing_calendar, preferences
 from dashboard.concurrency import gather
-from dashboard.context_processors import THEMES
-from dashboard.upstream import errors, health
+from dashboard.preferences import THEMES
+from dashboard.upstream import health
 
 logger = logging.getLogger("dashboard")
 
@@ -34,7 +34,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def cache_answers() -> bool | None:
     """Whether the shared cache (Redis) answers; None when the cache is this process's own memory."""
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    if str(settings.CACHES["default"]["BACKEND"]).endswith("LocMemCache"):
         return None
     try:
         cache.set("readyz:ping", "pong", 10)
@@ -99,22 +99,21 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
     today = billing_calendar.today()
     reads = {
-        "account": lambda: account_services.current_user_future(request).result(),
-        "invoice": lambda: billing_services.all_invoices_future(request).result(),
-        "credit": lambda: billing_services.billing_profile(request),
-        "usage": lambda: billing_services.usage_report(request, date_from=today.replace(day=1), date_to=today),
+        "account": lambda: account_services.current_user_future(caller=request.caller).result(),
+        "invoice": lambda: billing_services.all_invoices_future(caller=request.caller).result(),
+        "credit": lambda: billing_services.billing_profile(caller=request.caller),
+        "usage": lambda: billing_services.usage_report(
+            caller=request.caller, date_from=today.replace(day=1), date_to=today
+        ),
     }
     results = gather(**{name: reads[name] for name in wanted})
-    for result in results.values():
-        if isinstance(result, errors.Unauthorized):
-            raise result
     context: dict[str, object] = {"now_dt": timezone.now(), "today": today}
     for name, result in results.items():
         failed = isinstance(result, Exception)
         context[f"{name}_error"] = result if failed else None
         context[name] = None if failed else result
-    if isinstance(context.get("invoice"), list):
-        invoices = context["invoice"]
+    invoices = results.get("invoice")
+    if isinstance(invoices, list):
         context["last_invoice"] = billing_services.last_complete_invoice(invoices)
         context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
         context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import billing_calendar, countries
 from dashboard.money import babel_locale, format_number, format_percent, permille_to_percent
+from dashboard.upstream.billing import Invoice
 
 register = template.Library()
 
@@ -67,9 +68,9 @@ def short_month(value: date | None) -> str:
 
 
 @register.filter
-def in_progress(invoice: object) -> bool:
+def in_progress(invoice: Invoice) -> bool:
     """The invoice of the running month (billing calendar): not complete, not charged yet."""
-    return billing_calendar.in_progress(invoice)  # type: ignore[arg-type]
+    return billing_calendar.in_progress(invoice)
 
 
 @register.filter

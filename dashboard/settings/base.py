@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.CallerMiddleware",
     "accounts.middleware.SignedInNoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UpstreamErrorMiddleware",
     "activity.middleware.ForgetActivityOnWriteMiddleware",
+    "dashboard.middleware.AccountBannerMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -148,8 +150,9 @@ SCALINGO_DOWNLOAD_HOSTS = env_host_entries("SCALINGO_DOWNLOAD_HOSTS", "download.
 # A whole download (every redirect and every byte) stops after this many seconds.
 DOWNLOAD_DEADLINE_SECONDS = env_float("DOWNLOAD_DEADLINE_SECONDS", 30.0)
 # Downloads one process runs at once; the rest of its threads stay free for pages. The default
-# leaves half of gunicorn's threads (GUNICORN_THREADS, 4 unless set) to pages.
-DOWNLOAD_CONCURRENCY = env_int("DOWNLOAD_CONCURRENCY", max(1, env_int("GUNICORN_THREADS", 4) // 2))
+# leaves half of gunicorn's threads (GUNICORN_THREADS, 16 unless set: the default of `make serve`,
+# the Procfile and the Dockerfile) to pages.
+DOWNLOAD_CONCURRENCY = env_int("DOWNLOAD_CONCURRENCY", max(1, env_int("GUNICORN_THREADS", 16) // 2))
 if DOWNLOAD_CONCURRENCY < 1:
     raise ImproperlyConfigured(f"DOWNLOAD_CONCURRENCY must be 1 or more, not {DOWNLOAD_CONCURRENCY}")
 if DOWNLOAD_DEADLINE_SECONDS <= 0:

@@ -117,7 +117,7 @@ def _label(record: logging.LogRecord, where: str) -> str:
     return f"{getattr(record, 'method', '?')} {where} {getattr(record, 'path', '?')}"
 
 
-def _field_detail(exc: errors.UpstreamError) -> str:
+def _field_detail(exc: errors.UpstreamFailure) -> str:
     where = getattr(exc, "field", None)
     return f"{where}: {exc.message}" if where else exc.message or type(exc).__name__
 
@@ -130,7 +130,7 @@ def _run(report: Report, calls: _Calls, where: str, read: Callable[[], Any]) -> 
     try:
         with parse.tolerated() as tolerated:
             value = read()
-    except errors.UpstreamError as exc:
+    except errors.UpstreamFailure as exc:  # a refused token too: it is a FAIL row, not a crash
         outcome, detail = FAIL, _field_detail(exc)
     else:
         if tolerated:

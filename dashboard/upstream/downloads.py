@@ -386,7 +386,11 @@ def file_open(*, url: str, redirects: int = 1, until: float | None = None) -> Fi
                 response.read()
             download._outcome = "host-error"
             download.close()
-            raise error_for(response)
+            error = error_for(response)
+            if isinstance(error, errors.Unauthorized):
+                # The file host's link carries no session: its 401 refuses the link, not the person.
+                raise errors.UpstreamError(error.message, status=401)
+            raise error
         return download
 
 

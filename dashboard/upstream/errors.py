@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 
-class UpstreamError(Exception):
-    """Base class. ``status`` is the HTTP status when there was one."""
+class UpstreamFailure(Exception):
+    """Base class of every upstream failure. ``status`` is the HTTP status when there was one.
+
+    Two branches: ``UpstreamError``, a call that failed (a page shows it where its part would be,
+    a form shows it next to its fields), and ``Unauthorized``, the session is over (nothing shows
+    it: the whole page ends and the middleware sends the person to sign in again). So
+    ``except UpstreamError`` never swallows a dead session."""
 
     status: int | None = None
     # True when the platform did answer, but with something the dashboard could not read.
@@ -17,11 +22,18 @@ class UpstreamError(Exception):
             self.status = status
 
 
+class UpstreamError(UpstreamFailure):
+    """A call that failed; the session, if any, is still good."""
+
+
 class BadRequest(UpstreamError):
     status = 400
 
 
-class Unauthorized(UpstreamError):
+class Unauthorized(UpstreamFailure):
+    """A 401 the client could not cure by exchanging the token again: the session is over (or,
+    at sign-in, the credentials were refused)."""
+
     status = 401
 
 

@@ -132,7 +132,7 @@ def call(
     headers: Mapping[str, str] | None = None,
     api_url: str | None = None,
 ) -> Reply:
-    """Send one request and return its JSON object, or raise an ``errors.UpstreamError``.
+    """Send one request and return its JSON object, or raise an ``errors.UpstreamFailure``.
 
     Idempotent GETs are retried on connection errors and 502/503/504 with bounded backoff; writes
     never are. A 401 with a bearer triggers one re-exchange and one more try (the upstream refused
@@ -266,7 +266,7 @@ def _error_body(response: httpx.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def error_for(response: httpx.Response) -> errors.UpstreamError:
+def error_for(response: httpx.Response) -> errors.UpstreamFailure:
     """Map a failed response to the error hierarchy. Branches on status, not on message text,
     except the documented ``OTP Required``."""
     status = response.status_code

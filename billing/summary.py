@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.http import HttpRequest
-
 from accounts.services import current_user_future
 from billing import payment
 from billing import services as billing_services
+from dashboard.caller import Caller
 from dashboard.upstream.billing import Invoice
 from dashboard.upstream.types import User
 
@@ -37,9 +36,9 @@ class LazyAccountSummary:
     The user and the invoices are fetched side by side; both are cached per user for a few seconds,
     and the invoices fetch is shared with the page when it needs them too."""
 
-    def __init__(self, request: HttpRequest) -> None:
-        self._user = current_user_future(request)
-        self._invoices = billing_services.all_invoices_future(request)
+    def __init__(self, caller: Caller) -> None:
+        self._user = current_user_future(caller=caller)
+        self._invoices = billing_services.all_invoices_future(caller=caller)
 
     @cached_property
     def value(self) -> AccountSummary | None:
