@@ -28,7 +28,7 @@ from bench import pages, report, stack, tools
 LATENCY_MS = 100
 # As `make serve` starts gunicorn (same variables, same defaults).
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "2"))
-THREADS = int(os.environ.get("GUNICORN_THREADS", "4"))
+THREADS = int(os.environ.get("GUNICORN_THREADS", "16"))
 # A page that needs two upstream calls (`/users/self`, `/account/invoices`) and nothing else.
 LATENCY_RUN_PATH = "/profile/"
 
