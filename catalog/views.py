@@ -81,5 +81,8 @@ def referrals_page(request: AuthenticatedRequest) -> HttpResponse:
         referral = services.referral_page(caller=request.caller)
     except errors.UpstreamError as exc:
         status = 429 if isinstance(exc, errors.RateLimited) else 503
-        return render(request, "catalog/referrals.html", {"referral": None, "referral_error": exc}, status=status)
+        response = render(request, "catalog/referrals.html", {"referral": None, "referral_error": exc}, status=status)
+        if isinstance(exc, errors.RateLimited):
+            response["Retry-After"] = str(exc.retry_after_seconds or 60)
+        return response
     return render(request, "catalog/referrals.html", {"referral": referral})

@@ -93,3 +93,22 @@ def test_it_shows_the_referral_counts_with_the_variant_off(upstream, signed_in_a
     page = text(signed_in_as("teamadmin").get("/referrals/"))
     assert '<dd class="stat">—</dd>' not in page
     assert re.search(r'<dd class="stat">165</dd>', page)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "header", "wait"),
+    [(False, "60", "It did not say how long to wait"), (True, "30", "It asked to wait 30 seconds")],
+)
+def test_a_429_on_referrals_states_the_wait_the_platform_gave(
+    upstream, signed_in, sandbox_behaviour, retry_after, header, wait
+):
+    if retry_after:
+        sandbox_behaviour("rate-limit-retry-after")
+    faults.configure(forced="429", paths=["/sandbox/api/osc-fr1/v1/account/referrals"])
+    response = signed_in.get("/referrals/")
+    page = text(response)
+    assert response.status_code == 429
+    assert response["Retry-After"] == header
+    assert wait in page
+    assert "too many requests from this account" in page
+    assert "60 requests a minute" not in page
