@@ -1,4 +1,4 @@
-"""Where the catalog and referral pages get their data.
+"""Where the catalog pages get their data.
 
 The catalog is public: categories, providers and the standard sizes are fetched *anonymously* and
 cached for ``CATALOG_CACHE_SECONDS``, shared by every visitor. A signed-in person's sizes can
@@ -14,18 +14,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
-from accounts.services import current_user_future
 from dashboard import concurrency
 from dashboard.caller import Caller
-from dashboard.money import Money
-from dashboard.upstream import catalog, errors, parse, referrals
+from dashboard.upstream import catalog, errors
 from dashboard.upstream.catalog import AddonCategory, AddonProvider, ContainerSize
 
 T = TypeVar("T")
@@ -180,38 +176,3 @@ def selected_tab(tabs: list[CategoryTab], wanted: str) -> CategoryTab | None:
         if wanted in (tab.slug, tab.category.id):
             return tab
     return None
-
-
-@dataclass(frozen=True)
-class ReferralPage:
-    url: str | None
-    clicks: int | None
-    signups: int | None
-    amount_earned: Money
-    mailto: str | None
-
-
-def referral_mailto(url: str) -> str:
-    """A ready-to-send invitation email; the person picks the recipients in their mail app."""
-    subject = _("An invitation to try Scalingo")
-    body = _(
-        "Hello,\n\nI host my applications on Scalingo, a platform to deploy and run web apps. "
-        "You can create your account with my invitation link:\n\n%(url)s\n"
-    ) % {"url": url}
-    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
-
-
-def referral_page(*, caller: Caller) -> ReferralPage:
-    """The stats from ``/account/referrals/stats``; the link falls back to the user's own."""
-    user_future = current_user_future(caller=caller)
-    stats = referrals.referral_stats(auth=caller.auth)
-    url = stats.url
-    if url is None:
-        url = parse.protocol_relative(user_future.result().referral_url)
-    return ReferralPage(
-        url=url,
-        clicks=stats.clicks,
-        signups=stats.signups,
-        amount_earned=stats.amount_earned,
-        mailto=referral_mailto(url) if url else None,
-    )

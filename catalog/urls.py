@@ -6,5 +6,4 @@ app_name = "catalog"
 urlpatterns = [
     path("catalog/", views.catalog_page, name="catalog"),
     path("catalog/estimate/", views.estimator, name="estimator"),
-    path("referrals/", views.referrals_page, name="referrals"),
 ]

@@ -5,17 +5,15 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.http import AuthenticatedRequest, signin_required
 from accounts.middleware import caller_of
 from billing.summary import LazyAccountSummary
 from catalog import estimator as price_estimator
 from catalog import services
 from dashboard.caller import Caller
-from dashboard.upstream import errors
 
 
 def _fragment(request: HttpRequest) -> bool:
@@ -70,19 +68,3 @@ def estimator(request: HttpRequest) -> HttpResponse:
         response["HX-Replace-Url"] = path
         return response
     return render(request, "catalog/estimator.html", context)
-
-
-@never_cache
-@require_GET
-@signin_required
-def referrals_page(request: AuthenticatedRequest) -> HttpResponse:
-    """The program is explained even when the stats cannot be read: only that part shows an error."""
-    try:
-        referral = services.referral_page(caller=request.caller)
-    except errors.UpstreamError as exc:
-        status = 429 if isinstance(exc, errors.RateLimited) else 503
-        response = render(request, "catalog/referrals.html", {"referral": None, "referral_error": exc}, status=status)
-        if isinstance(exc, errors.RateLimited):
-            response["Retry-After"] = str(exc.retry_after_seconds or 60)
-        return response
-    return render(request, "catalog/referrals.html", {"referral": referral})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("billing.urls")),
     path("", include("catalog.urls")),
+    path("", include("referrals.urls")),
     path("", include("activity.urls")),
 ]
 

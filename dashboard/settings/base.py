@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "catalog",
+    "referrals",
     "activity",
 ]
 

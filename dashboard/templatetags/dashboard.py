@@ -23,7 +23,7 @@ NAVIGATION = [
     ("billing:billing", _("Billing")),
     ("billing:invoices", _("Invoices")),
     ("billing:usage", _("Usage")),
-    ("catalog:referrals", _("Referrals")),
+    ("referrals:referrals", _("Referrals")),
     ("activity:activity", _("Activity")),
     ("catalog:catalog", _("Catalog")),
 ]

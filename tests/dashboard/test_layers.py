@@ -128,6 +128,8 @@ def test_the_walk_sees_the_known_imports():
     assert _layer("dashboard.upstream.http") == "core"
     assert _layer("dashboard.views") == "site"
     assert _layer("billing.views") == "billing"
+    assert _layer("referrals.views") == "referrals"
+    assert "referrals.services" in graph["referrals.views"]
 
 
 def test_no_module_imports_run_in_a_circle():

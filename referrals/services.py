@@ -1,0 +1,48 @@
+"""Where the referrals page gets its data: the stats, the link and a prepared invitation email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from django.utils.translation import gettext as _
+
+from accounts.services import current_user_future
+from dashboard.caller import Caller
+from dashboard.money import Money
+from dashboard.upstream import parse, referrals
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    url: str | None
+    clicks: int | None
+    signups: int | None
+    amount_earned: Money
+    mailto: str | None
+
+
+def referral_mailto(url: str) -> str:
+    """A ready-to-send invitation email; the person picks the recipients in their mail app."""
+    subject = _("An invitation to try Scalingo")
+    body = _(
+        "Hello,\n\nI host my applications on Scalingo, a platform to deploy and run web apps. "
+        "You can create your account with my invitation link:\n\n%(url)s\n"
+    ) % {"url": url}
+    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
+def referral_page(*, caller: Caller) -> ReferralPage:
+    """The stats from ``/account/referrals/stats``; the link falls back to the user's own."""
+    user_future = current_user_future(caller=caller)
+    stats = referrals.referral_stats(auth=caller.auth)
+    url = stats.url
+    if url is None:
+        url = parse.protocol_relative(user_future.result().referral_url)
+    return ReferralPage(
+        url=url,
+        clicks=stats.clicks,
+        signups=stats.signups,
+        amount_earned=stats.amount_earned,
+        mailto=referral_mailto(url) if url else None,
+    )
