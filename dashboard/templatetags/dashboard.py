@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dashboard import platform_text
 from dashboard.money import Money, format_money, format_number
+from dashboard.upstream import catalog
 
 register = template.Library()
 
@@ -42,6 +44,19 @@ def navigation(context: template.Context) -> list[dict[str, object]]:
         active = path == url if name == "overview" else path.startswith(url)
         entries.append({"name": name, "label": label, "url": url, "active": active})
     return entries
+
+
+@register.filter
+def sanitize_html(value: str | None) -> SafeString:
+    """Upstream HTML (a provider's or plan's description), cleaned with the catalog's allow-list:
+    text formatting, lists and links; never scripts, styles, frames or event handlers."""
+    return catalog.sanitized_html(value or "")
+
+
+@register.filter
+def sanitize_inline_html(value: str | None) -> SafeString:
+    """Like ``sanitize_html``, for a one-line text: inline formatting and links only."""
+    return catalog.sanitized_html(value or "", inline=True)
 
 
 @register.filter

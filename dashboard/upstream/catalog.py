@@ -1,7 +1,8 @@
 """The public catalog (§4): addon categories, providers with their plans, container sizes.
 
-Auth is optional on every call. Upstream HTML (provider and plan descriptions) is sanitized here,
-with an allow-list, so no template ever receives markup the upstream wrote unchecked.
+Auth is optional on every call. Upstream HTML (provider and plan descriptions) is returned as the
+upstream wrote it; templates print it through the ``sanitize_html`` filter (dashboard/templatetags),
+which cleans it with the allow-list below.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class AddonPlan:
     id: str
     name: str
     display_name: str
-    description: SafeString
+    description: str
     position: int
     sku: str
     on_demand: bool
@@ -145,7 +146,7 @@ def plan_from(value: Any) -> AddonPlan:
         id=parse.string(data.get("id")),
         name=parse.string(data.get("name")),
         display_name=parse.string(data.get("display_name")) or parse.string(data.get("name")),
-        description=sanitized_html(data.get("description")),
+        description=parse.string(data.get("description")),
         position=parse.integer(data.get("position")),
         sku=parse.string(data.get("sku")),
         on_demand=parse.boolean(data.get("on_demand")),
@@ -163,8 +164,8 @@ class AddonProvider:
     id: str
     name: str
     logo_url: str | None
-    short_description: SafeString
-    description: SafeString
+    short_description: str
+    description: str
     provider_name: str
     provider_url: str | None
     category: AddonCategory | None
@@ -194,8 +195,8 @@ def provider_from(value: Any) -> AddonProvider:
         id=parse.string(data.get("id")),
         name=parse.string(data.get("name")),
         logo_url=parse.protocol_relative(data.get("logo_url")),
-        short_description=sanitized_html(data.get("short_description"), inline=True),
-        description=sanitized_html(data.get("description")),
+        short_description=parse.string(data.get("short_description")),
+        description=parse.string(data.get("description")),
         provider_name=parse.string(data.get("provider_name")),
         provider_url=http_url(data.get("provider_url")),
         category=category_from(category) if isinstance(category, dict) else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.template import Context, Template
 from django.test import Client
 
 from sandbox import faults
@@ -263,3 +264,36 @@ def test_it_shows_no_payment_alert_on_the_catalog_when_all_is_paid(signed_in, up
     page = text(signed_in.get("/catalog/"))
     assert "Your account is suspended." not in page
     assert "failed." not in page
+
+
+def test_the_client_gives_the_description_as_written_and_the_page_cleans_it(upstream):
+    from dashboard.upstream import catalog
+
+    provider = catalog.provider_from(
+        {
+            "id": "p",
+            "name": "P",
+            "short_description": "<em>Quick</em> <p>logs</p>",
+            "description": '<p>Search <strong>fast</strong>.</p><script>alert("xss")</script>',
+            "plans": [{"id": "free", "name": "free", "description": "<ul><li>1 GB</li></ul><script>x()</script>"}],
+        }
+    )
+    assert provider.description == '<p>Search <strong>fast</strong>.</p><script>alert("xss")</script>'
+    page = Template(
+        "{% load dashboard %}<i1>{{ p.short_description|sanitize_inline_html }}</i1>"
+        "<d1>{{ p.description|sanitize_html }}</d1><d2>{{ plan.description|sanitize_html }}</d2>"
+    ).render(Context({"p": provider, "plan": provider.plans[0]}))
+    assert page == (
+        "<i1><em>Quick</em> logs</i1><d1><p>Search <strong>fast</strong>.</p></d1><d2><ul><li>1 GB</li></ul></d2>"
+    )
+    assert "<script" not in page
+    assert "alert(" not in page
+
+
+def test_the_sanitize_filter_keeps_allowed_links_and_drops_handlers():
+    page = Template("{% load dashboard %}{{ d|sanitize_html }}").render(
+        Context({"d": '<a href="https://example.com/docs" onclick="steal()">Docs</a><a href="javascript:x()">X</a>'})
+    )
+    assert '<a href="https://example.com/docs" rel="noopener noreferrer nofollow">Docs</a>' in page
+    assert "onclick" not in page
+    assert "javascript:" not in page
