@@ -265,6 +265,30 @@ def forget_pdf_location(*, caller: Caller, invoice_id: str) -> None:
     cache.delete(_download_key(caller, invoice_id))
 
 
+def invoice_pdf_target(*, caller: Caller, invoice_id: str) -> str:
+    """The PDF's location, refused (``downloads.DownloadRefused``) before anything is fetched from
+    it when it points at a host the dashboard may not contact."""
+    location = invoice_pdf_location(caller=caller, invoice_id=invoice_id)
+    downloads.download_target(location)
+    return location
+
+
+def downloads_busy() -> bool:
+    """Every download slot is taken: a new download would have to wait."""
+    return downloads.downloads_running() >= settings.DOWNLOAD_CONCURRENCY
+
+
+def download_slot() -> downloads.DownloadSlot | None:
+    """A slot for one download (or one archive), or None when all are taken."""
+    return downloads.download_slot()
+
+
+def invoice_pdf_open(*, caller: Caller, invoice_id: str, location: str) -> downloads.FileDownload:
+    """Start fetching the PDF from ``location``; the cached location is used up either way."""
+    forget_pdf_location(caller=caller, invoice_id=invoice_id)
+    return downloads.file_open(url=location)
+
+
 # CSV -------------------------------------------------------------------------------------------
 
 

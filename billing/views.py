@@ -259,23 +259,22 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     error page, never a broken file."""
     try:
         invoice = services.invoice(caller=request.caller, invoice_id=invoice_id)
-        location = services.invoice_pdf_location(caller=request.caller, invoice_id=invoice_id)
-        downloads.download_target(location)  # refused here, before anything is fetched from it
+        # A host the dashboard may not contact is refused here, before anything is fetched from it.
+        location = services.invoice_pdf_target(caller=request.caller, invoice_id=invoice_id)
     except errors.NotFound:
         return _download_failed(request, invoice_id, _("This invoice does not exist or is not yours."), 404)
     except errors.UpstreamError as exc:
         services.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
         return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
     if request.htmx:
-        if downloads.downloads_running() >= settings.DOWNLOAD_CONCURRENCY:
+        if services.downloads_busy():
             return _downloads_busy(request, invoice_id)
         return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
-    slot = downloads.download_slot()
+    slot = services.download_slot()
     if slot is None:
         return _downloads_busy(request, invoice_id)
-    services.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
     try:
-        download = downloads.file_open(url=location)
+        download = services.invoice_pdf_open(caller=request.caller, invoice_id=invoice_id, location=location)
     except errors.UpstreamError as exc:
         slot.release()
         return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
@@ -397,7 +396,7 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponseBa
         raise Http404("no invoices that year")
     job = request.GET.get("job", "")
     job = job if job.replace("-", "").replace("_", "").isalnum() and len(job) <= 40 else ""
-    slot = downloads.download_slot()  # one slot for the whole archive: its PDFs come one by one
+    slot = services.download_slot()  # one slot for the whole archive: its PDFs come one by one
     if slot is None:
         return _downloads_busy(request, None)
     response = StreamingHttpResponse(
