@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts import session as account_session
-from dashboard import concurrency
+from dashboard import concurrency, readcache
 from dashboard.caller import Caller
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account, errors, tokens, users
@@ -117,10 +114,10 @@ def _start(
         token_id=token_id,
         created_token=created,
     )
-    cache.set(user_cache_key(user.id), user, settings.UPSTREAM_READ_CACHE_SECONDS)
+    readcache.store(user.id, "self", user)
     # The sign-in wrote to the token list (a new token, or a pasted one's last use): another
     # session's cached copy of it is stale now.
-    forget_user_reads(user.id, "tokens")
+    readcache.forget(user.id, "tokens")
 
 
 def signout(*, session: SessionBase) -> None:
@@ -137,23 +134,9 @@ def signout(*, session: SessionBase) -> None:
                 extra={"action": "signout", "error": type(exc).__name__},
             )
     if current is not None:
-        forget_user_cache(current.user_id)
-        forget_user_reads(current.user_id, "tokens")
+        readcache.forget(current.user_id, "self", "tokens")
         logger.info("signed out", extra={"action": "signout", "user_id": current.user_id})
     session.flush()
-
-
-def user_cache_key(user_id: str) -> str:
-    return f"user:{user_id}:self"
-
-
-def forget_user_cache(user_id: str) -> None:
-    cache.delete(user_cache_key(user_id))
-
-
-def forget_user_reads(user_id: str, *what: str) -> None:
-    """Drop a user's cached reads (``_cached``'s keys) after a write changed them."""
-    cache.delete_many([f"user:{user_id}:{name}" for name in what])
 
 
 def current_user(*, caller: Caller) -> User:
@@ -161,12 +144,7 @@ def current_user(*, caller: Caller) -> User:
 
     Views should call ``current_user_future(caller=...).result()`` so that the layout and the view
     share one fetch."""
-    key = user_cache_key(caller.user_id)
-    user: User | None = cache.get(key)
-    if user is None:
-        user = users.user_self(auth=caller.auth)
-        cache.set(key, user, settings.UPSTREAM_READ_CACHE_SECONDS)
-    return user
+    return readcache.cached(caller, "self", lambda: users.user_self(auth=caller.auth))
 
 
 def current_user_future(*, caller: Caller) -> concurrency.Task[User]:
@@ -186,20 +164,6 @@ def _account(session: SessionBase) -> account_session.Account:
     return current
 
 
-def _cached(caller: Caller, what: str, read: Callable[[], T]) -> T:
-    """A per-user read reused for ``UPSTREAM_READ_CACHE_SECONDS``; the user's writes drop it."""
-    key = f"user:{caller.user_id}:{what}"
-    value: T | None = cache.get(key)
-    if value is None:
-        value = read()
-        cache.set(key, value, settings.UPSTREAM_READ_CACHE_SECONDS)
-    return value
-
-
-def _forget(caller: Caller, what: str) -> None:
-    forget_user_reads(caller.user_id, what)
-
-
 def _log(caller: Caller, message: str, action: str, **extra: object) -> None:
     logger.info(message, extra={"action": action, "user_id": caller.user_id, **extra})
 
@@ -208,8 +172,7 @@ def profile_update(*, caller: Caller, session: SessionBase, fields: dict[str, An
     """``PUT /users/account`` with only the given fields; the session and cache follow the change."""
     user = users.user_update(auth=caller.auth, fields=fields)
     current = _account(session)
-    forget_user_cache(caller.user_id)
-    cache.set(user_cache_key(caller.user_id), user, settings.UPSTREAM_READ_CACHE_SECONDS)
+    readcache.store(caller, "self", user)
     if user.username != current.username or user.email != current.email:
         account_session.update_identity(session, username=user.username, email=user.email)
     _log(caller, "profile updated", action, fields=sorted(fields))
@@ -227,7 +190,7 @@ def preferences_save(*, caller: Caller, language: str, theme: str) -> bool:
     except (errors.ValidationFailed, errors.BadRequest):
         _log(caller, "preferences kept locally", "preferences-save", where="local")
         return False
-    forget_user_cache(caller.user_id)
+    readcache.forget(caller, "self")
     kept = user.preferences is not None and user.preferences.get("locale") == language
     _log(caller, "preferences saved", "preferences-save", where="upstream" if kept else "local")
     return kept
@@ -238,12 +201,12 @@ def password_change(*, caller: Caller, current: str, new: str, confirmation: str
         auth=caller.auth,
         fields={"current_password": current, "password": new, "password_confirmation": confirmation},
     )
-    forget_user_cache(caller.user_id)
+    readcache.forget(caller, "self")
     _log(caller, "password changed", "password-change")
 
 
 def tfa_status(*, caller: Caller) -> account.TfaStatus:
-    return _cached(caller, "tfa", lambda: account.tfa_show(auth=caller.auth))
+    return readcache.cached(caller, "tfa", lambda: account.tfa_show(auth=caller.auth))
 
 
 def tfa_start(*, caller: Caller, session: SessionBase) -> str:
@@ -251,7 +214,7 @@ def tfa_start(*, caller: Caller, session: SessionBase) -> str:
     try:
         enrolment = account.tfa_enrol(auth=caller.auth)
     finally:
-        _forget(caller, "tfa")
+        readcache.forget(caller, "tfa")
     session[TFA_PENDING] = account_session.encrypt(enrolment.uri)
     _log(caller, "2FA enrolment started", "tfa-enrol")
     return enrolment.uri
@@ -272,9 +235,9 @@ def tfa_confirm(*, caller: Caller, session: SessionBase, code: str) -> account.T
     try:
         activation = account.tfa_validate(auth=caller.auth, code=code)
     finally:
-        _forget(caller, "tfa")
+        readcache.forget(caller, "tfa")
     session.pop(TFA_PENDING, None)
-    forget_user_cache(caller.user_id)
+    readcache.forget(caller, "self")
     _log(caller, "2FA enabled", "tfa-enable")
     return activation
 
@@ -287,21 +250,21 @@ def tfa_turn_off(*, caller: Caller, session: SessionBase, code: str) -> None:
     try:
         account.tfa_disable(auth=caller.auth, code=code)
     finally:
-        _forget(caller, "tfa")
+        readcache.forget(caller, "tfa")
     session.pop(TFA_PENDING, None)
-    forget_user_cache(caller.user_id)
+    readcache.forget(caller, "self")
     _log(caller, "2FA disabled", "tfa-disable")
 
 
 def ssh_keys(*, caller: Caller) -> list[account.SshKey]:
-    return _cached(caller, "keys", lambda: account.key_list(auth=caller.auth))
+    return readcache.cached(caller, "keys", lambda: account.key_list(auth=caller.auth))
 
 
 def ssh_key_add(*, caller: Caller, name: str, content: str) -> account.SshKey:
     try:
         key = account.key_create(auth=caller.auth, name=name, content=content)
     finally:
-        _forget(caller, "keys")
+        readcache.forget(caller, "keys")
     _log(caller, "SSH key added", "ssh-key-add")
     return key
 
@@ -310,12 +273,12 @@ def ssh_key_remove(*, caller: Caller, key_id: str) -> None:
     try:
         account.key_delete(auth=caller.auth, key_id=key_id)
     finally:
-        _forget(caller, "keys")
+        readcache.forget(caller, "keys")
     _log(caller, "SSH key removed", "ssh-key-delete")
 
 
 def api_tokens(*, caller: Caller) -> list[Token]:
-    return _cached(caller, "tokens", lambda: tokens.token_list(auth=caller.auth))
+    return readcache.cached(caller, "tokens", lambda: tokens.token_list(auth=caller.auth))
 
 
 def session_token_id(*, session: SessionBase) -> str | None:
@@ -341,7 +304,7 @@ def api_token_add(*, caller: Caller, name: str) -> CreatedToken:
     try:
         created = tokens.token_create(auth=caller.auth, name=name)
     finally:
-        _forget(caller, "tokens")
+        readcache.forget(caller, "tokens")
     _log(caller, "API token created", "api-token-create")
     return created
 
@@ -353,7 +316,7 @@ def api_token_renew(*, caller: Caller, session: SessionBase, token_id: str) -> C
     try:
         renewed = tokens.token_renew(auth=caller.auth, token_id=token_id)
     finally:
-        _forget(caller, "tokens")
+        readcache.forget(caller, "tokens")
     if known is None:
         own = _session_token_dead(session)
     if own:
@@ -370,12 +333,12 @@ def api_token_remove(*, caller: Caller, session: SessionBase, token_id: str) -> 
     try:
         tokens.token_delete(auth=caller.auth, token_id=token_id)
     finally:
-        _forget(caller, "tokens")
+        readcache.forget(caller, "tokens")
     if known is None:
         own = _session_token_dead(session)
     _log(caller, "API token deleted", "api-token-delete", own=own)
     if own:
-        forget_user_cache(caller.user_id)
+        readcache.forget(caller, "self")
         session.flush()
     return own
 
@@ -444,7 +407,7 @@ def owned_apps(*, caller: Caller, user: User | None = None, fresh: bool = False)
     def apps_of(region: account.Region) -> list[account.App]:
         if fresh:
             return account.app_list(auth=auth, region=region)
-        return _cached(caller, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
+        return readcache.cached(caller, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
 
     reads = {f"r{i}": (lambda region=region: apps_of(region)) for i, region in enumerate(regions)}
     results = concurrency.gather(**reads)
@@ -500,7 +463,7 @@ def account_deletion_cancel(*, session: SessionBase) -> None:
 def account_deletion_confirm(*, caller: Caller, session: SessionBase, deletion_id: str, token: str) -> None:
     """``POST /users/delete/:id/confirm`` with the emailed token, then the session ends."""
     users.user_deletion_confirm(auth=caller.auth, deletion_id=deletion_id, token=token)
-    forget_user_cache(caller.user_id)
+    readcache.forget(caller, "self")
     logger.info("account deleted", extra={"action": "account-delete", "user_id": caller.user_id})
     session.flush()
 
@@ -509,6 +472,6 @@ def account_delete(*, caller: Caller, session: SessionBase) -> None:
     """``DELETE REGIONAL /users`` (the documented call, only when the confirmation flow is not
     offered), then the session ends. The caller has checked owned apps in every region."""
     users.user_delete(auth=caller.auth)
-    forget_user_cache(caller.user_id)
+    readcache.forget(caller, "self")
     logger.info("account deleted", extra={"action": "account-delete", "user_id": caller.user_id})
     session.flush()

@@ -15,9 +15,9 @@ from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.cache import cache
 
 from activity import wording
+from dashboard import readcache
 from dashboard.caller import Caller
 from dashboard.listing import csv_text, paginate
 from dashboard.upstream import events as upstream
@@ -32,24 +32,13 @@ DEFAULT_PER_PAGE = 20
 SECURITY_PREVIEW = 5
 
 
-def cache_key(user_id: str) -> str:
-    return f"user:{user_id}:events"
-
-
 def event_window(*, caller: Caller) -> Page[upstream.Event]:
     """The latest events, reused for a few seconds by this user only; the user's writes drop it."""
-    key = cache_key(caller.user_id)
-    hit = cache.get(key)
-    if hit is not None:
-        cached: Page[upstream.Event] = hit[0]
-        return cached
-    window = upstream.event_list(auth=caller.auth, page=1, per_page=WINDOW)
-    cache.set(key, (window,), settings.UPSTREAM_READ_CACHE_SECONDS)
-    return window
+    return readcache.cached(caller, "events", lambda: upstream.event_list(auth=caller.auth, page=1, per_page=WINDOW))
 
 
 def forget(user_id: str) -> None:
-    cache.delete(cache_key(user_id))
+    readcache.forget(user_id, "events")
 
 
 def time_zone_of(user: User | None) -> tzinfo:

@@ -13,16 +13,16 @@ import tempfile
 import time
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
 
-from dashboard import billing_calendar, concurrency
+from dashboard import billing_calendar, concurrency, readcache
 from dashboard.caller import Caller
 from dashboard.listing import csv_text as csv_text  # the billing pages' CSV and paging, shared with activity
 from dashboard.listing import paginate as paginate
@@ -43,38 +43,28 @@ T = TypeVar("T")
 INVOICES_PER_UPSTREAM_PAGE = 100
 PER_PAGE_CHOICES = (10, 20, 50)
 DEFAULT_PER_PAGE = 20
-CACHE_NAMES = ("profile", "invoices", "regions")
 
 
 # Per-user cache -------------------------------------------------------------------------------
 
 
 def _key(caller: Caller, name: str) -> str:
-    return f"billing:{caller.user_id}:{name}"
-
-
-def _cached(caller: Caller, name: str, fetch: Callable[[], T]) -> T:
-    """One user's read, reused for a few seconds by that user only (the key holds the user id)."""
-    key = _key(caller, name)
-    hit = cache.get(key)
-    if hit is not None:
-        value: T = hit[0]  # tuple-wrapped, so that None is a value too
-        return value
-    value = fetch()
-    cache.set(key, (value,), settings.UPSTREAM_READ_CACHE_SECONDS)
-    return value
+    return readcache.key(caller, name)
 
 
 def forget(*, caller: Caller) -> None:
-    """Drop this user's cached billing reads (after a write)."""
-    cache.delete_many([_key(caller, name) for name in CACHE_NAMES])
+    """Drop what a billing profile save changes: the profile, and (a new payment method pays the
+    failed invoices and lifts a suspension) the invoice list, each cached invoice and the user."""
+    hit = readcache.peek(caller, "invoices")
+    cached_invoices = cast("list[upstream.Invoice]", hit[0]) if hit is not None else []
+    readcache.forget(caller, "profile", "invoices", "self", *(f"invoice:{invoice.id}" for invoice in cached_invoices))
 
 
 # Profile ---------------------------------------------------------------------------------------
 
 
 def billing_profile(*, caller: Caller) -> upstream.BillingProfile | None:
-    return _cached(caller, "profile", lambda: upstream.billing_profile_get(auth=caller.auth))
+    return readcache.cached(caller, "profile", lambda: upstream.billing_profile_get(auth=caller.auth))
 
 
 def billing_profile_save(
@@ -108,7 +98,7 @@ def card_expiry_state(profile: upstream.BillingProfile | None, today: date) -> s
 
 
 def operations_page(*, caller: Caller, page: int, per_page: int) -> Page[upstream.BillingOperation]:
-    return _cached(
+    return readcache.cached(
         caller,
         f"operations:{page}:{per_page}",
         lambda: upstream.billing_operation_list(auth=caller.auth, page=page, per_page=per_page),
@@ -141,7 +131,7 @@ def _fetch_all_invoices(auth: Auth) -> list[upstream.Invoice]:
 def all_invoices(*, caller: Caller) -> list[upstream.Invoice]:
     """Every invoice, newest month first. The upstream has no filters, so the dashboard filters;
     a monthly invoice makes this a few dozen rows even for old accounts."""
-    return _cached(caller, "invoices", lambda: _fetch_all_invoices(caller.auth))
+    return readcache.cached(caller, "invoices", lambda: _fetch_all_invoices(caller.auth))
 
 
 def all_invoices_future(*, caller: Caller) -> concurrency.Task[list[upstream.Invoice]]:
@@ -150,7 +140,7 @@ def all_invoices_future(*, caller: Caller) -> concurrency.Task[list[upstream.Inv
 
 
 def invoice(*, caller: Caller, invoice_id: str) -> upstream.Invoice:
-    return _cached(
+    return readcache.cached(
         caller, f"invoice:{invoice_id}", lambda: upstream.invoice_get(auth=caller.auth, invoice_id=invoice_id)
     )
 
@@ -693,7 +683,7 @@ def usage_report(*, caller: Caller, date_from: date, date_to: date, now: datetim
     upstream_to = date_to + timedelta(days=1)  # the upstream excludes `to`
 
     def fetch(region: upstream_account.Region) -> list[upstream.AppUsage]:
-        return _cached(
+        return readcache.cached(
             caller,
             f"usage:{region.name}:{date_from}:{upstream_to}",
             lambda: upstream.usage_get(auth=auth, date_from=date_from, date_to=upstream_to, api_url=region.api),

@@ -21,6 +21,7 @@ CORE = (
     "dashboard.money",
     "dashboard.platform_text",
     "dashboard.preferences",
+    "dashboard.readcache",
     "dashboard.regions",
     "dashboard.reporting",
     "dashboard.requestid",
