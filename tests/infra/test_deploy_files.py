@@ -257,7 +257,7 @@ def test_the_manifest_declares_the_redis_addon_and_the_required_environment():
     assert env["SESSION_ENCRYPTION_KEYS"]["generator"] == "secret"
     assert env["DJANGO_SETTINGS_MODULE"]["value"] == "dashboard.settings.production"
     assert env["SCALINGO_API_URL"]["value"] == "https://api.osc-fr1.scalingo.com"
-    assert (ROOT / ".python-version").read_text().strip() == "3.13"
+    assert (ROOT / ".python-version").read_text().strip() == "3.11"
     # The buildpack installs requirements.txt: it must be the runtime lock, pinned, without index URLs.
     lock = (ROOT / "requirements.txt").read_text()
     assert "://" not in lock
