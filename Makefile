@@ -7,6 +7,10 @@ PYTEST_ARGS ?= -n 2 --dist worksteal
 PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export VAR_DIR ?= $(CURDIR)/var
+# Python writes its compiled modules (and pytest its rewritten test modules) next to the sources,
+# so the second start of a process does not compile the project again. Some shells set this off;
+# every test worker, gunicorn and manage.py run would then compile everything from source.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install install-runtime install-sandbox locks system-test-deps messages demo serve upstream-check test lint typecheck pytest bench clean
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,26 @@ from django.core.management import call_command
 from django.test import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _no_delay_live_server() -> None:
+    """The live server (Django's wsgiref server) writes a response's headers and its body in two
+    sends; with Nagle's algorithm on, the body waits for the client's delayed ACK, 40 ms on Linux,
+    on every kept-alive call: 44 ms for a /healthz that takes 1. gunicorn sets TCP_NODELAY on its
+    sockets, so production never waits; the tests' server now does the same."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    accept = ThreadedWSGIServer.get_request
+
+    def get_request(self):  # type: ignore[no-untyped-def]
+        connection, address = accept(self)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
+
+    ThreadedWSGIServer.get_request = get_request  # type: ignore[method-assign]
+
+
+_no_delay_live_server()
 
 
 @dataclass
@@ -232,3 +253,32 @@ def browser_signed_in(upstream, page):
         return page
 
     return _sign_in
+
+
+def _slow(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None or item.get_closest_marker("infra") is not None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test worker starts with its share of the slow tests (a real Chromium, processes started).
+
+    pytest-xdist's work stealing hands worker *i* the *i*-th contiguous slice of this order, then
+    moves tests from busy workers to idle ones. A slow test left at the end of a slice keeps one
+    worker busy while the others wait; so every slice begins with an equal share of the slow tests.
+    The random order chosen by pytest-randomly is kept within the slow and the quick tests.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        return
+    slow = [item for item in items if _slow(item)]
+    quick = [item for item in items if not _slow(item)]
+    size = len(items) // workers
+    ordered: list[pytest.Item] = []
+    for index in range(workers):
+        share = slow[index::workers]
+        last = index == workers - 1
+        take = len(quick) if last else max(0, size - len(share))
+        ordered += share + quick[:take]
+        del quick[:take]
+    items[:] = ordered

@@ -20,3 +20,15 @@ def nav_paths() -> list[str]:
     from dashboard.templatetags.dashboard import NAVIGATION
 
     return [reverse(name) for name, _label in NAVIGATION]
+
+
+# Once `page.goto` returns, the load event has fired (stylesheets, scripts, images). What can still
+# change the page is a web font swapping in or an htmx request in flight; no page loads a part
+# lazily. Waiting for those two, rather than for "networkidle" (half a second of silence after the
+# last request, on every page), checks the same finished page.
+_SETTLED = "document.fonts.status === 'loaded' && !document.querySelector('.htmx-request')"
+
+
+def settle(page) -> None:
+    """Wait until the page is as a person sees it once it has loaded: fonts in, no htmx request."""
+    page.wait_for_function(_SETTLED)

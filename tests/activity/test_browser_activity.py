@@ -86,14 +86,18 @@ def test_it_looks_right_in_both_themes_and_widths(upstream, browser, language):
         "ordinary": (("activity", "/activity/"), ("security", "/authentication/")),
         "suspended": (("billing", "/billing/"),),
     }
-    for theme in ("light", "dark"):
-        for width in (1280, 375):
-            for key, pages in shots.items():
-                context, page = _signed_in_page(browser, upstream.url, key, width=width, theme=theme, language=language)
+    host = upstream.url.split("//", 1)[1].split(":")[0]
+    for key, pages in shots.items():  # one sign-in per account; each theme and width on its session
+        context, page = _signed_in_page(browser, upstream.url, key, width=1280, theme="light", language=language)
+        for theme in ("light", "dark"):
+            context.add_cookies([{"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"}])
+            for width in (1280, 375):
+                page.set_viewport_size({"width": width, "height": 900})
                 for slug, path in pages:
                     page.goto(f"{upstream.url}{path}")
                     assert page.locator("html").get_attribute("lang") == language
+                    assert page.evaluate("document.documentElement.dataset.theme") == theme
                     assert page.evaluate("document.documentElement.scrollWidth") <= width
                     shot = ARTIFACTS / f"{slug}-{key}-{language}-{theme}-{width}.png"
                     page.screenshot(path=str(shot), full_page=True)
-                context.close()
+        context.close()

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.helpers import settle
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
@@ -64,7 +66,7 @@ def test_every_figure_is_on_a_375px_screen(upstream, browser, language, theme):
     problems: list[str] = []
     for slug, path, has_amounts in PAGES:
         response = page.goto(f"{upstream.url}{path or detail_path}")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert response is not None and response.status == 200, slug
         result = page.evaluate(FIGURE_PROBLEMS, PHONE)
         if has_amounts and result["seen"] == 0:

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from dashboard.templatetags.dashboard import NAVIGATION
+from tests.helpers import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +28,7 @@ def _check(page, url: str, shot: Path, problems: list[str]) -> None:
     page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: console.append(str(error)))
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     if response is None or response.status >= 400:
         problems.append(f"{url}: HTTP {response.status if response else 'no response'}")
     result = Axe().run(page)
