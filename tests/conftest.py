@@ -166,6 +166,7 @@ def sandbox_behaviour(upstream):
 
 
 from tests.helpers import demo as demo_account  # noqa: E402
+from tests.helpers import sign_in_browser  # noqa: E402
 
 
 def _field(account, name: str):
@@ -237,18 +238,23 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser."""
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium"), "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture
 def browser_signed_in(upstream, page):
-    """``browser_signed_in("ordinary")``: a Playwright page signed in through the real sign-in form."""
+    """``browser_signed_in("ordinary")``: a Playwright page signed in as that demo account, on the
+    overview; ``through_form=True`` signs in through the real sign-in form in the browser."""
 
-    def _sign_in(key: str = "ordinary"):
-        account = demo_account(key)
-        page.goto(f"{upstream.url}/signin/?method=token")
-        page.get_by_label("API token").fill(_field(account, "api_token"))
-        page.get_by_role("button", name="Sign in").click()
+    def _sign_in(key: str = "ordinary", *, through_form: bool = False):
+        if through_form:
+            account = demo_account(key)
+            page.goto(f"{upstream.url}/signin/?method=token")
+            page.get_by_label("API token").fill(_field(account, "api_token"))
+            page.get_by_role("button", name="Sign in").click()
+        else:
+            sign_in_browser(page.context, upstream.url, key)
+            page.goto(f"{upstream.url}/")
         page.wait_for_url(f"{upstream.url}/")
         return page
 

@@ -32,3 +32,20 @@ _SETTLED = "document.fonts.status === 'loaded' && !document.querySelector('.htmx
 def settle(page) -> None:
     """Wait until the page is as a person sees it once it has loaded: fonts in, no htmx request."""
     page.wait_for_function(_SETTLED)
+
+
+def sign_in_browser(context, base_url: str, key: str) -> None:
+    """Give a Playwright context the session of a demo account, without rendering the sign-in page.
+
+    The session comes from the sign-in form's own POST, made by Django's test client against the
+    same database; its cookies (the session, and the language and theme the sign-in applied from the
+    account) go to the browser. Tests of the sign-in itself fill the form in the browser instead.
+    """
+    from django.test import Client
+
+    client = Client()
+    response = client.post("/signin/", {"method": "token", "api_token": demo(key).api_token})
+    assert response.status_code == 302, response.content[:2000]
+    host = base_url.split("//", 1)[1].split(":")[0]
+    cookies = [{"name": name, "value": c.value, "domain": host, "path": "/"} for name, c in client.cookies.items()]
+    context.add_cookies(cookies)

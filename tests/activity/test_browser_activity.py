@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import demo
+from tests.helpers import sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,10 +16,7 @@ ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screensh
 
 
 def _sign_in(page, base: str, key: str) -> None:
-    page.goto(f"{base}/signin/?method=token")
-    page.locator("input[name=api_token]").fill(demo(key).api_token)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{base}/")
+    sign_in_browser(page.context, base, key)
 
 
 def _filter_and_page(page, base: str) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import sign_in_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
@@ -22,15 +24,10 @@ MIDDLES = """(selectors) => selectors.map((s) => {
 
 
 def _desktop(browser, upstream, account: str | None = "teamadmin"):
-    from tests.helpers import demo
-
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if account:
-        page.goto(f"{upstream.url}/signin/?method=token")
-        page.locator("input[name=api_token]").fill(demo(account).api_token)
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_url(f"{upstream.url}/")
+        sign_in_browser(context, upstream.url, account)
     return context, page
 
 

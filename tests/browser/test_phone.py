@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.helpers import settle
+from tests.helpers import settle, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,15 +38,10 @@ PAGES = [
 
 
 def _phone_page(browser, upstream, *, language: str, theme: str, account: str = "teamadmin"):
-    from tests.helpers import demo
-
     host = upstream.url.split("//", 1)[1].split(":")[0]
     context = browser.new_context(viewport={"width": PHONE, "height": 800})
     page = context.new_page()
-    page.goto(f"{upstream.url}/signin/?method=token")
-    page.locator("input[name=api_token]").fill(demo(account).api_token)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{upstream.url}/")
+    sign_in_browser(context, upstream.url, account)
     # After the sign-in, which applies the account's own stored preferences.
     context.add_cookies(
         [

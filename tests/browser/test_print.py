@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import sign_in_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts"))
 
@@ -29,14 +32,10 @@ PRINTED = """() => {
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_invoices_and_an_invoice_print_black_on_white(upstream, browser, theme):
-    from tests.helpers import demo
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{upstream.url}/signin/?method=token")
-    page.locator("input[name=api_token]").fill(demo("teamadmin").api_token)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{upstream.url}/")
+    sign_in_browser(page.context, upstream.url, "teamadmin")
     host = upstream.url.split("//", 1)[1].split(":")[0]
     context.add_cookies([{"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"}])
     page.emulate_media(media="print")

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from dashboard.templatetags.dashboard import NAVIGATION
-from tests.helpers import settle
+from tests.helpers import settle, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +46,6 @@ def _check(page, url: str, shot: Path, problems: list[str]) -> None:
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_page_passes_axe_in_both_themes_and_widths(upstream, browser, language, theme, width_name):
-    from tests.helpers import demo
-
     problems: list[str] = []
     host = upstream.url.split("//", 1)[1].split(":")[0]
     context = browser.new_context(viewport={"width": WIDTHS[width_name], "height": 900})
@@ -64,10 +62,7 @@ def test_every_page_passes_axe_in_both_themes_and_widths(upstream, browser, lang
         ARTIFACTS / f"catalog-public-{language}-{theme}-{width_name}.png",
         problems,
     )
-    page.goto(f"{upstream.url}/signin/?method=token")
-    page.locator("input[name=api_token]").fill(demo("teamadmin").api_token)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{upstream.url}/")
+    sign_in_browser(context, upstream.url, "teamadmin")
     context.add_cookies(cookies)  # again: the sign-in applies the account's own stored language
     for slug, path in _signed_in_pages():
         _check(page, f"{upstream.url}{path}", ARTIFACTS / f"{slug}-{language}-{theme}-{width_name}.png", problems)
@@ -76,14 +71,9 @@ def test_every_page_passes_axe_in_both_themes_and_widths(upstream, browser, lang
 
 
 def test_every_page_fits_a_375px_screen(upstream, browser):
-    from tests.helpers import demo
-
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
-    page.goto(f"{upstream.url}/signin/?method=token")
-    page.locator("input[name=api_token]").fill(demo("teamadmin").api_token)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{upstream.url}/")
+    sign_in_browser(context, upstream.url, "teamadmin")
     overflowing = []
     for slug, path in _signed_in_pages():
         page.goto(f"{upstream.url}{path}")

@@ -26,7 +26,7 @@ def test_it_signs_in_with_a_password_and_2fa_in_a_browser(upstream, page):
 
 
 def test_it_signs_in_with_a_token_and_out_again(browser_signed_in, upstream):
-    page = browser_signed_in("ordinary")
+    page = browser_signed_in("ordinary", through_form=True)
     assert page.get_by_role("navigation", name="Account").is_visible()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/signin/")
