@@ -8,8 +8,7 @@ from datetime import datetime
 from functools import cached_property
 
 from accounts.services import current_user_future
-from billing import payment
-from billing import services as billing_services
+from billing import invoices, payment
 from dashboard.caller import Caller
 from dashboard.upstream.billing import Invoice
 from dashboard.upstream.types import User
@@ -38,7 +37,7 @@ class LazyAccountSummary:
 
     def __init__(self, caller: Caller) -> None:
         self._user = current_user_future(caller=caller)
-        self._invoices = billing_services.all_invoices_future(caller=caller)
+        self._invoices = invoices.all_invoices_future(caller=caller)
 
     @cached_property
     def value(self) -> AccountSummary | None:
@@ -47,7 +46,7 @@ class LazyAccountSummary:
         except Exception:
             return None
         try:
-            failed, new = billing_services.invoices_needing_action(self._invoices.result(timeout=15))
+            failed, new = invoices.invoices_needing_action(self._invoices.result(timeout=15))
         except Exception as exc:
             # The banner is a convenience: the invoices page shows its own error.
             logger.info("account banner without invoices", extra={"error": type(exc).__name__})

@@ -23,11 +23,14 @@ from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
 from activity import services as activity_services
 from activity.payments import Outcome, operation_outcomes
-from billing import payment, services
+from billing import exports, payment
+from billing import invoices as billing_invoices
+from billing import reports as billing_reports
+from billing import usage as billing_usage
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm
 from dashboard import billing_calendar, concurrency, htmx
 from dashboard.feedback import Wording, add_field_errors, upstream_message
-from dashboard.listing import positive_int
+from dashboard.listing import csv_text, paginate, positive_int
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
 from dashboard.upstream.parse import Page
@@ -51,15 +54,17 @@ def _today() -> date:
 @never_cache
 def billing(request: AuthenticatedRequest) -> HttpResponse:
     page = positive_int(request.GET.get("page"), 1)
-    per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
+    per_page = positive_int(
+        request.GET.get("per_page"), billing_invoices.DEFAULT_PER_PAGE, choices=billing_invoices.PER_PAGE_CHOICES
+    )
     if htmx.wants_fragment(request) and request.htmx.target == "payment-history":
         history = _operations(request, page, per_page)
         return htmx.render(request, "billing/billing.html", history, fragment="payment-history")
     parts = concurrency.gather(
-        profile=lambda: services.billing_profile(caller=request.caller),
-        operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
+        profile=lambda: payment.billing_profile(caller=request.caller),
+        operations=lambda: payment.operations_page(caller=request.caller, page=page, per_page=per_page),
         user=lambda: account_services.current_user_future(caller=request.caller).result(),
-        invoices=lambda: services.all_invoices_future(caller=request.caller).result(),
+        invoices=lambda: billing_invoices.all_invoices_future(caller=request.caller).result(),
         **_outcome_sources(request),
     )
     profile = parts["profile"]
@@ -78,11 +83,11 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
         "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
         "profile_error": profile if isinstance(profile, Exception) else None,
-        "card_state": None if isinstance(profile, Exception) else services.card_expiry_state(profile, _today()),
+        "card_state": None if isinstance(profile, Exception) else payment.card_expiry_state(profile, _today()),
         "operations": None if isinstance(operations, Exception) else operations,
         "operations_error": operations if isinstance(operations, Exception) else None,
         "per_page": per_page,
-        "per_page_choices": services.PER_PAGE_CHOICES,
+        "per_page_choices": billing_invoices.PER_PAGE_CHOICES,
     }
     return render(request, "billing/billing.html", context)
 
@@ -90,7 +95,7 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
 def _outcome_sources(request: AuthenticatedRequest) -> dict[str, Callable[[], object]]:
     """What tells whether each payment went through, read alongside the operations (the
     invoices are the account banner's fetch, already started: waited for in ``_outcomes``)."""
-    services.all_invoices_future(caller=request.caller)
+    billing_invoices.all_invoices_future(caller=request.caller)
     return {"attempts": lambda: activity_services.payment_attempts(caller=request.caller)}
 
 
@@ -99,7 +104,7 @@ def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str
         return {}
     attempts = parts.get("attempts")
     try:
-        invoices: list[upstream.Invoice] = services.all_invoices_future(caller=request.caller).result()
+        invoices: list[upstream.Invoice] = billing_invoices.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError:
         invoices = []  # the attempts still tell; the page says nothing rather than fail
     return operation_outcomes(
@@ -109,7 +114,7 @@ def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str
 
 def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
     parts = concurrency.gather(
-        operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
+        operations=lambda: payment.operations_page(caller=request.caller, page=page, per_page=per_page),
         **_outcome_sources(request),
     )
     operations = parts["operations"]
@@ -121,7 +126,7 @@ def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict
         "operations": None if error else operations,
         "operations_error": error,
         "per_page": per_page,
-        "per_page_choices": services.PER_PAGE_CHOICES,
+        "per_page_choices": billing_invoices.PER_PAGE_CHOICES,
     }
 
 
@@ -130,7 +135,7 @@ def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict
 @never_cache
 def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     """The profile form: inline in the Billing page with htmx, its own page without JS."""
-    profile = services.billing_profile(caller=request.caller)
+    profile = payment.billing_profile(caller=request.caller)
     template = htmx.template(request, "billing/profile_form.html", "profile-form")
     if request.method == "GET":
         initial = profile.editable_values() if profile else {}
@@ -138,7 +143,7 @@ def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     form = BillingProfileForm(request.POST, initial=profile.editable_values() if profile else {})
     if form.is_valid():
         try:
-            services.billing_profile_save(caller=request.caller, profile=profile, fields=form.cleaned_data)
+            payment.billing_profile_save(caller=request.caller, profile=profile, fields=form.cleaned_data)
         except errors.ValidationFailed as exc:
             add_field_errors(form, exc)
         except errors.UpstreamError as exc:
@@ -180,24 +185,26 @@ def _filter_query(request: AuthenticatedRequest, **changes: object) -> str:
 @never_cache
 def invoices(request: AuthenticatedRequest) -> HttpResponse:
     data = request.GET.copy()
-    data.setdefault("per_page", str(services.DEFAULT_PER_PAGE))
+    data.setdefault("per_page", str(billing_invoices.DEFAULT_PER_PAGE))
     form = InvoiceFilterForm(data)
     criteria = form.criteria()
     page = positive_int(request.GET.get("page"), 1)
-    per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
+    per_page = positive_int(
+        request.GET.get("per_page"), billing_invoices.DEFAULT_PER_PAGE, choices=billing_invoices.PER_PAGE_CHOICES
+    )
     context: dict[str, object] = {"form": form, "criteria": criteria, "per_page": per_page}
     context["query"] = _filter_query(request)
     try:
-        every = services.all_invoices_future(caller=request.caller).result()
+        every = billing_invoices.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
     else:
-        matching = services.filter_invoices(every, criteria)
-        shown = services.paginate(matching, page=page, per_page=per_page)
+        matching = billing_invoices.filter_invoices(every, criteria)
+        shown = paginate(matching, page=page, per_page=per_page)
         context["page"] = shown
-        context["failed"], context["new"] = services.invoices_needing_action(every)
+        context["failed"], context["new"] = billing_invoices.invoices_needing_action(every)
         context["has_invoices"] = bool(every)
-        context["show_per_page"] = len(every) > min(services.PER_PAGE_CHOICES)
+        context["show_per_page"] = len(every) > min(billing_invoices.PER_PAGE_CHOICES)
         if shown.pagination.previous_page:
             context["previous_query"] = _filter_query(request, page=shown.pagination.previous_page)
         if shown.pagination.next_page:
@@ -211,8 +218,8 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
 def invoices_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list (every page of it) as CSV, amounts in euros with a dot."""
     form = InvoiceFilterForm(request.GET)
-    matching = services.filter_invoices(services.all_invoices(caller=request.caller), form.criteria())
-    body = services.csv_text(services.INVOICE_CSV_HEADER, services.invoice_csv_rows(matching))
+    matching = billing_invoices.filter_invoices(billing_invoices.all_invoices(caller=request.caller), form.criteria())
+    body = csv_text(exports.INVOICE_CSV_HEADER, exports.invoice_csv_rows(matching))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="invoices-{_today():%Y-%m-%d}.csv"'
     return response
@@ -220,7 +227,7 @@ def invoices_csv(request: AuthenticatedRequest) -> HttpResponse:
 
 def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.Invoice:
     try:
-        return services.invoice(caller=request.caller, invoice_id=invoice_id)
+        return billing_invoices.invoice(caller=request.caller, invoice_id=invoice_id)
     except errors.NotFound:
         raise Http404("invoice") from None
 
@@ -231,7 +238,7 @@ def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.
 def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
     parts = concurrency.gather(
         invoice=lambda: _invoice_or_404(request, invoice_id),
-        profile=lambda: services.billing_profile(caller=request.caller),  # the address, printed with the figures
+        profile=lambda: payment.billing_profile(caller=request.caller),  # the address, printed with the figures
     )
     invoice = parts["invoice"]
     if isinstance(invoice, Exception):
@@ -242,8 +249,8 @@ def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpRespon
         "billing/invoice_detail.html",
         {
             "invoice": invoice,
-            "check": services.invoice_check(invoice),
-            "filename": services.invoice_filename(invoice),
+            "check": billing_invoices.invoice_check(invoice),
+            "filename": billing_invoices.invoice_filename(invoice),
             "profile": None if isinstance(profile, Exception) else profile,
         },
     )
@@ -259,23 +266,23 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     URL for the file, or the failure is shown in place of the button. Without JS, a failure is an
     error page, never a broken file."""
     try:
-        invoice = services.invoice(caller=request.caller, invoice_id=invoice_id)
+        invoice = billing_invoices.invoice(caller=request.caller, invoice_id=invoice_id)
         # A host the dashboard may not contact is refused here, before anything is fetched from it.
-        location = services.invoice_pdf_target(caller=request.caller, invoice_id=invoice_id)
+        location = billing_invoices.invoice_pdf_target(caller=request.caller, invoice_id=invoice_id)
     except errors.NotFound:
         return _download_failed(request, invoice_id, _("This invoice does not exist or is not yours."), 404)
     except errors.UpstreamError as exc:
-        services.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
+        billing_invoices.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
         return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
     if htmx.is_htmx(request):
-        if services.downloads_busy():
+        if billing_invoices.downloads_busy():
             return _downloads_busy(request, invoice_id)
         return htmx.redirect(request, reverse("billing:invoice_download", args=[invoice_id]))
-    slot = services.download_slot()
+    slot = billing_invoices.download_slot()
     if slot is None:
         return _downloads_busy(request, invoice_id)
     try:
-        download = services.invoice_pdf_open(caller=request.caller, invoice_id=invoice_id, location=location)
+        download = billing_invoices.invoice_pdf_open(caller=request.caller, invoice_id=invoice_id, location=location)
     except errors.UpstreamError as exc:
         slot.release()
         return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
@@ -284,7 +291,7 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     response = StreamingHttpResponse(slot.hold(download), content_type="application/pdf")
     if download.content_length is not None:
         response["Content-Length"] = str(download.content_length)  # a cut-off file shows as one
-    response["Content-Disposition"] = f'attachment; filename="{services.invoice_filename(invoice)}"'
+    response["Content-Disposition"] = f'attachment; filename="{billing_invoices.invoice_filename(invoice)}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Accel-Buffering"] = "no"  # nginx passes the bytes on as they come
     return response
@@ -359,21 +366,21 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     today = _today()
     context: dict[str, object] = {"months": months, "month_choices": CHART_MONTHS}
     try:
-        every = services.all_invoices_future(caller=request.caller).result()
+        every = billing_invoices.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError as exc:
         context["invoices_error"] = exc
         return htmx.render(request, "billing/reports.html", context, fragment="spend")
-    series = services.monthly_spend(every, months=months)
+    series = billing_reports.monthly_spend(every, months=months)
     context["series"] = series
-    context["chart"] = services.spend_chart(series)
-    context["running"] = services.running_month_spend(every)
+    context["chart"] = billing_reports.spend_chart(series)
+    context["running"] = billing_reports.running_month_spend(every)
     if htmx.wants_fragment(request):
         return htmx.render(request, "billing/reports.html", context, fragment="spend")
     years = sorted({i.billing_month.year for i in every if i.billing_month}, reverse=True)
     year = positive_int(request.GET.get("year"), years[0] if years else today.year)
     context.update(
         {
-            "changes": services.month_over_month(every),
+            "changes": billing_reports.month_over_month(every),
             "years": years,
             "year": year,
             "year_count": sum(1 for i in every if i.billing_month and i.billing_month.year == year),
@@ -389,7 +396,7 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
 def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponseBase:
     """Every PDF of a year in one ZIP, streamed while it is built."""
     try:
-        every = services.all_invoices(caller=request.caller)
+        every = billing_invoices.all_invoices(caller=request.caller)
     except errors.UpstreamError as exc:
         return render(request, "billing/download_failed.html", {"message": _download_message(exc)}, status=503)
     chosen = sorted(
@@ -400,11 +407,11 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponseBa
         raise Http404("no invoices that year")
     job = request.GET.get("job", "")
     job = job if job.replace("-", "").replace("_", "").isalnum() and len(job) <= 40 else ""
-    slot = services.download_slot()  # one slot for the whole archive: its PDFs come one by one
+    slot = billing_invoices.download_slot()  # one slot for the whole archive: its PDFs come one by one
     if slot is None:
         return _downloads_busy(request, None)
     response = StreamingHttpResponse(
-        slot.hold(services.invoice_archive(caller=request.caller, invoices=chosen, job=job or None)),
+        slot.hold(exports.invoice_archive(caller=request.caller, invoices=chosen, job=job or None)),
         content_type="application/zip",
     )
     response["Content-Disposition"] = f'attachment; filename="invoices-{year}.zip"'
@@ -418,7 +425,7 @@ def invoices_archive(request: AuthenticatedRequest, year: int) -> HttpResponseBa
 @never_cache
 def invoices_archive_progress(request: AuthenticatedRequest, job: str) -> HttpResponse:
     """How far the archive is (PDFs packed out of the total), polled by the reports page."""
-    progress = services.archive_progress(caller=request.caller, job=job)
+    progress = exports.archive_progress(caller=request.caller, job=job)
     waited = positive_int(request.GET.get("waited"), 1)
     context = {"progress": progress, "job": job, "waited": waited}
     return render(request, "billing/reports.html#archive-progress", context)
@@ -441,7 +448,7 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
         status = 200 if htmx.wants_fragment(request) else 400
     else:
         try:
-            context["report"] = services.usage_report(
+            context["report"] = billing_usage.usage_report(
                 caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to
             )
         except errors.UpstreamError as exc:
@@ -455,15 +462,17 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
     return htmx.render(request, "billing/usage.html", context, fragment="usage-body", status=status)
 
 
-def _invoiced_months(request: AuthenticatedRequest, date_from: date, date_to: date) -> services.InvoicedMonths | None:
+def _invoiced_months(
+    request: AuthenticatedRequest, date_from: date, date_to: date
+) -> billing_usage.InvoicedMonths | None:
     """The invoices of the same whole months, to set beside the usage; left out if unreadable."""
     if date_from.day != 1:
         return None
     try:
-        every = services.all_invoices_future(caller=request.caller).result()
+        every = billing_invoices.all_invoices_future(caller=request.caller).result()
     except errors.UpstreamError:
         return None
-    return services.invoiced_months(every, date_from=date_from, date_to=date_to)
+    return billing_usage.invoiced_months(every, date_from=date_from, date_to=date_to)
 
 
 @require_GET
@@ -475,8 +484,8 @@ def usage_csv(request: AuthenticatedRequest) -> HttpResponse:
     if chosen is None:
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("billing:usage") + (f"?{query}" if query else ""))
-    report = services.usage_report(caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to)
-    body = services.csv_text(services.USAGE_CSV_HEADER, services.usage_csv_rows(report))
+    report = billing_usage.usage_report(caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to)
+    body = csv_text(billing_usage.USAGE_CSV_HEADER, billing_usage.usage_csv_rows(report))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="usage-{chosen.date_from}-{chosen.date_to}.csv"'
     return response

@@ -16,7 +16,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
-from billing import services as billing_services
+from billing import invoices as billing_invoices
+from billing import payment as billing_payment
+from billing import usage as billing_usage
 from dashboard import billing_calendar, htmx, preferences
 from dashboard.concurrency import gather
 from dashboard.preferences import THEMES
@@ -101,9 +103,9 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     today = billing_calendar.today()
     reads = {
         "account": lambda: account_services.current_user_future(caller=request.caller).result(),
-        "invoice": lambda: billing_services.all_invoices_future(caller=request.caller).result(),
-        "credit": lambda: billing_services.billing_profile(caller=request.caller),
-        "usage": lambda: billing_services.usage_report(
+        "invoice": lambda: billing_invoices.all_invoices_future(caller=request.caller).result(),
+        "credit": lambda: billing_payment.billing_profile(caller=request.caller),
+        "usage": lambda: billing_usage.usage_report(
             caller=request.caller, date_from=today.replace(day=1), date_to=today
         ),
     }
@@ -115,9 +117,9 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         context[name] = None if failed else result
     invoices = results.get("invoice")
     if isinstance(invoices, list):
-        context["last_invoice"] = billing_services.last_complete_invoice(invoices)
+        context["last_invoice"] = billing_invoices.last_complete_invoice(invoices)
         context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
-        context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)
+        context["failed_invoices"], _new = billing_invoices.invoices_needing_action(invoices)
     return htmx.render(request, "dashboard/overview.html", context, fragment=fragment)
 
 
