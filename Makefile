@@ -12,7 +12,7 @@ export VAR_DIR ?= $(CURDIR)/var
 # every test worker, gunicorn and manage.py run would then compile everything from source.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install install-runtime install-sandbox locks system-test-deps messages demo serve upstream-check test lint typecheck pytest bench clean
+.PHONY: install install-runtime install-sandbox locks system-test-deps messages demo serve upstream-check test lint typecheck pytest screenshots bench clean
 
 # Three pinned locks (README "Dependencies"), each installed by the commands that need it:
 # runtime (`make serve`, production), runtime + sandbox (`make demo`), runtime + sandbox + dev (`make test`).
@@ -55,7 +55,7 @@ messages: $(VENV)/.installed-runtime
 # What the browser, proxy and scale-out tests need from Debian. Needs root (CI runs as root).
 system-test-deps:
 	@missing=""; \
-	for bin in chromium:chromium nginx:nginx redis-server:redis-server; do \
+	for bin in chromium:chromium chromium-headless-shell:chromium-headless-shell nginx:nginx redis-server:redis-server; do \
 		command -v $${bin%%:*} >/dev/null || missing="$$missing $${bin##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -96,6 +96,11 @@ pytest: install system-test-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The browser tests again, keeping a screenshot of every page they visit under test-artifacts/.
+screenshots: install system-test-deps
+	@mkdir -p $(VAR_DIR)
+	TEST_SCREENSHOTS=1 $(VENV)/bin/pytest $(PYTEST_ARGS) -m browser
 
 # Speed figures into docs/bench.md (a few minutes; BENCH_ARGS=--quick for a short run,
 # BENCH_ARGS=--only-latency-runs for the cache-off 0 ms / 100 ms runs alone, keeping the rest of the file). Needs wrk,

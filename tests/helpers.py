@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 
 def demo(key: str):
     """The sandbox's demo account with that key (ordinary, twofa, github, suspended, teamadmin, empty)."""
@@ -49,3 +52,13 @@ def sign_in_browser(context, base_url: str, key: str) -> None:
     host = base_url.split("//", 1)[1].split(":")[0]
     cookies = [{"name": name, "value": c.value, "domain": host, "path": "/"} for name, c in client.cookies.items()]
     context.add_cookies(cookies)
+
+
+def keep_screenshot(page, path: Path, *, full_page: bool = True) -> None:
+    """A screenshot to look at, written under test-artifacts/ only with ``TEST_SCREENSHOTS=1``
+    (``make screenshots``). No assertion reads one, and taking them is a third of what Chromium
+    does in the suite, so ``make test`` leaves them out."""
+    if os.environ.get("TEST_SCREENSHOTS") != "1":
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import sign_in_browser
+from tests.helpers import keep_screenshot, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,5 +96,5 @@ def test_it_looks_right_in_both_themes_and_widths(upstream, browser, language):
                     assert page.evaluate("document.documentElement.dataset.theme") == theme
                     assert page.evaluate("document.documentElement.scrollWidth") <= width
                     shot = ARTIFACTS / f"{slug}-{key}-{language}-{theme}-{width}.png"
-                    page.screenshot(path=str(shot), full_page=True)
+                    keep_screenshot(page, shot)
         context.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import sign_in_browser
+from tests.helpers import keep_screenshot, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,8 +127,7 @@ def test_the_french_estimate_shows_its_subtotals_and_its_total_at_1280(upstream,
     for subtotal in page.locator("#estimate tbody td.cell-figure").all():
         sub = subtotal.bounding_box()
         assert sub["x"] + sub["width"] <= panel["x"] + panel["width"], subtotal.inner_text()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "estimator-fr-light-desktop-estimate.png"))
+    keep_screenshot(page, ARTIFACTS / "estimator-fr-light-desktop-estimate.png", full_page=False)
     context.close()
 
 

@@ -1,5 +1,6 @@
 """Every page, in both themes, at 1280 px and 375 px, in English and French: axe-core finds
-nothing, the console stays clean, and a screenshot is kept as a test artifact."""
+nothing and the console stays clean (with ``TEST_SCREENSHOTS=1``, a screenshot of each is kept as a
+test artifact: ``make screenshots``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from dashboard.templatetags.dashboard import NAVIGATION
-from tests.helpers import settle, sign_in_browser
+from tests.helpers import keep_screenshot, settle, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +37,7 @@ def _check(page, url: str, shot: Path, problems: list[str]) -> None:
         problems.append(f"{url} ({shot.stem}): {result.generate_report()}")
     if console:
         problems.append(f"{url} ({shot.stem}): console errors {console}")
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot), full_page=True)
+    keep_screenshot(page, shot)
 
 
 # One test per language, theme and width (eight of some fifteen seconds each, rather than two of a
