@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -10,8 +11,9 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
 from accounts import session as account_session
-from dashboard import concurrency, readcache
+from dashboard import readcache
 from dashboard.caller import Caller
+from dashboard.concurrency import Reads, Results, value
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account, errors, tokens, users
 from dashboard.upstream.types import CreatedToken, Token, User
@@ -142,14 +144,9 @@ def signout(*, session: SessionBase) -> None:
 def current_user(*, caller: Caller) -> User:
     """The signed-in user, reused for a few seconds per user (and only for that user).
 
-    Views should call ``current_user_future(caller=...).result()`` so that the layout and the view
-    share one fetch."""
+    A page reads it as ``user`` in its one gather, the name the account banner gives it too, so the
+    layout and the view share one fetch."""
     return readcache.cached(caller, "self", lambda: users.user_self(auth=caller.auth))
-
-
-def current_user_future(*, caller: Caller) -> concurrency.Task[User]:
-    """One fetch of the signed-in user per request, shared by the layout and the view."""
-    return caller.shared("user", lambda: current_user(caller=caller))
 
 
 # --- Account pages: profile, authentication, SSH keys, API tokens, deletion --------------------
@@ -391,31 +388,44 @@ def _owned_by(app: account.App, user: User) -> bool:
     return bool(app.owner.email) and app.owner.email.lower() == user.email.lower()
 
 
-def owned_apps(*, caller: Caller, user: User | None = None, fresh: bool = False) -> OwnedApps:
+def owned_apps_reads(*, caller: Caller, fresh: bool = False) -> Reads[OwnedApps]:
     """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count).
 
-    The page reuses each region's app list for a few seconds; ``fresh`` (the deletion itself)
-    always asks again. The user is only needed at the end, so its fetch runs alongside."""
+    The regions decide which reads the page makes, so they are read here, before the page's gather
+    (kept for everyone for an hour: almost never a round trip). Each region's app list and the user
+    (``user``, the name the page gives it too) are then reads of the page's one gather. The page
+    reuses each region's app list for a few seconds; ``fresh`` (the deletion itself) asks again."""
     auth = caller.auth
     try:
         regions = platform_regions(auth=auth)
     except errors.UpstreamError as exc:
-        return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
+        return _unchecked(exc)
     if not regions:
-        return OwnedApps(apps=[], regions=[], failed_regions=[], error=errors.MalformedResponse("no regions"))
+        return _unchecked(errors.MalformedResponse("no regions"))
 
     def apps_of(region: account.Region) -> list[account.App]:
         if fresh:
             return account.app_list(auth=auth, region=region)
         return readcache.cached(caller, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
 
-    reads = {f"r{i}": (lambda region=region: apps_of(region)) for i, region in enumerate(regions)}
-    results = concurrency.gather(**reads)
-    user = user or current_user_future(caller=caller).result()
+    def read(region: account.Region) -> Callable[[], list[account.App]]:
+        return lambda: apps_of(region)
+
+    calls: dict[str, Callable[[], Any]] = {f"apps:{region.name}": read(region) for region in regions}
+    calls["user"] = lambda: current_user(caller=caller)
+    return Reads(calls=calls, build=lambda results: _owned_apps(regions, results))
+
+
+def _unchecked(error: errors.UpstreamError) -> Reads[OwnedApps]:
+    return Reads(calls={}, build=lambda results: OwnedApps(apps=[], regions=[], failed_regions=[], error=error))
+
+
+def _owned_apps(regions: list[account.Region], results: Results) -> OwnedApps:
+    user: User = value(results["user"])
     apps: list[account.App] = []
     failed: list[str] = []
-    for i, region in enumerate(regions):
-        result = results[f"r{i}"]
+    for region in regions:
+        result = results[f"apps:{region.name}"]
         if isinstance(result, Exception):
             failed.append(region.display_name)
             logger.warning(

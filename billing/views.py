@@ -5,6 +5,7 @@ import math
 import secrets
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from activity.payments import Outcome, operation_outcomes
 from billing import payment, services
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm
 from dashboard import billing_calendar, concurrency
+from dashboard.concurrency import value
 from dashboard.listing import positive_int
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
@@ -59,11 +61,11 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "payment-history":
         history = _operations(request, page, per_page)
         return render(request, "billing/billing.html#payment-history", {**history})
-    parts = concurrency.gather(
+    parts = concurrency.page_gather(
+        request,
         profile=lambda: services.billing_profile(caller=request.caller),
         operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
-        user=lambda: account_services.current_user_future(caller=request.caller).result(),
-        invoices=lambda: services.all_invoices_future(caller=request.caller).result(),
+        user=lambda: account_services.current_user(caller=request.caller),
         **_outcome_sources(request),
     )
     profile = parts["profile"]
@@ -77,7 +79,7 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
             profile_known=not isinstance(profile, Exception),
         )
     context = {
-        "outcomes": _outcomes(request, operations, parts),
+        "outcomes": _outcomes(operations, parts),
         "situation": situation,
         "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
@@ -92,27 +94,29 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _outcome_sources(request: AuthenticatedRequest) -> dict[str, Callable[[], object]]:
-    """What tells whether each payment went through, read alongside the operations (the
-    invoices are the account banner's fetch, already started: waited for in ``_outcomes``)."""
-    services.all_invoices_future(caller=request.caller)
-    return {"attempts": lambda: activity_services.payment_attempts(caller=request.caller)}
+    """What tells whether each payment went through, read alongside the operations (the invoices
+    by the name the account banner gives them: one read for both)."""
+    return {
+        "attempts": lambda: activity_services.payment_attempts(caller=request.caller),
+        "invoices": lambda: services.all_invoices(caller=request.caller),
+    }
 
 
-def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str, object]) -> dict[str, Outcome]:
+def _outcomes(operations: object, parts: dict[str, Any]) -> dict[str, Outcome]:
     if not isinstance(operations, Page):
         return {}
     attempts = parts.get("attempts")
-    try:
-        invoices: list[upstream.Invoice] = services.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError:
-        invoices = []  # the attempts still tell; the page says nothing rather than fail
+    read = parts["invoices"]
+    # Unreadable invoices: the attempts still tell; the page says nothing rather than fail.
+    invoices: list[upstream.Invoice] = [] if isinstance(read, errors.UpstreamError) else value(read)
     return operation_outcomes(
         operations.items, attempts=attempts if isinstance(attempts, list) else (), invoices=invoices
     )
 
 
 def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
-    parts = concurrency.gather(
+    parts = concurrency.page_gather(
+        request,
         operations=lambda: services.operations_page(caller=request.caller, page=page, per_page=per_page),
         **_outcome_sources(request),
     )
@@ -121,7 +125,7 @@ def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict
     if error is not None and not isinstance(error, errors.UpstreamError):
         raise error
     return {
-        "outcomes": _outcomes(request, operations, parts),
+        "outcomes": _outcomes(operations, parts),
         "operations": None if error else operations,
         "operations_error": error,
         "per_page": per_page,
@@ -186,11 +190,11 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
     per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
     context: dict[str, object] = {"form": form, "criteria": criteria, "per_page": per_page}
     context["query"] = _filter_query(request)
-    try:
-        every = services.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError as exc:
-        context["invoices_error"] = exc
+    read = concurrency.page_gather(request, invoices=lambda: services.all_invoices(caller=request.caller))["invoices"]
+    if isinstance(read, errors.UpstreamError):
+        context["invoices_error"] = read
     else:
+        every: list[upstream.Invoice] = value(read)
         matching = services.filter_invoices(every, criteria)
         shown = services.paginate(matching, page=page, per_page=per_page)
         context["page"] = shown
@@ -228,7 +232,8 @@ def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.
 @signin_required
 @never_cache
 def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
-    parts = concurrency.gather(
+    parts = concurrency.page_gather(
+        request,
         invoice=lambda: _invoice_or_404(request, invoice_id),
         profile=lambda: services.billing_profile(caller=request.caller),  # the address, printed with the figures
     )
@@ -354,11 +359,11 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     months = positive_int(request.GET.get("months"), 12, choices=CHART_MONTHS)
     today = _today()
     context: dict[str, object] = {"months": months, "month_choices": CHART_MONTHS}
-    try:
-        every = services.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError as exc:
-        context["invoices_error"] = exc
+    read = concurrency.page_gather(request, invoices=lambda: services.all_invoices(caller=request.caller))["invoices"]
+    if isinstance(read, errors.UpstreamError):
+        context["invoices_error"] = read
         return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
+    every: list[upstream.Invoice] = value(read)
     series = services.monthly_spend(every, months=months)
     context["series"] = series
     context["chart"] = services.spend_chart(series)
@@ -433,16 +438,23 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
     chosen = form.usage_range()
     context: dict[str, object] = {"form": form, "range": chosen, "today": today}
     status = 200
+    reads: dict[str, Callable[[], object]] = {}
+    if chosen is not None:
+        reads["usage"] = lambda: services.usage_report(
+            caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to
+        )
+        if chosen.date_from.day == 1:  # the invoices of the same whole months, set beside the usage
+            reads["invoices"] = lambda: services.all_invoices(caller=request.caller)
+    results = concurrency.page_gather(request, **reads)  # with the banner's reads on a full page
     if chosen is None:
         status = 200 if request.htmx else 400
     else:
-        try:
-            context["report"] = services.usage_report(
-                caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to
-            )
-        except errors.UpstreamError as exc:
-            context["usage_error"] = exc
-        context["invoiced"] = _invoiced_months(request, chosen.date_from, chosen.date_to)
+        report = results["usage"]
+        if isinstance(report, errors.UpstreamError):
+            context["usage_error"] = report
+        else:
+            context["report"] = value(report)
+        context["invoiced"] = _invoiced_months(results.get("invoices"), chosen.date_from, chosen.date_to)
         context["query"] = urlencode(
             {"preset": chosen.preset}
             if chosen.preset != "custom"
@@ -451,14 +463,11 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, _template(request, "billing/usage.html", "usage-body"), context, status=status)
 
 
-def _invoiced_months(request: AuthenticatedRequest, date_from: date, date_to: date) -> services.InvoicedMonths | None:
+def _invoiced_months(read: Any, date_from: date, date_to: date) -> services.InvoicedMonths | None:
     """The invoices of the same whole months, to set beside the usage; left out if unreadable."""
-    if date_from.day != 1:
+    if date_from.day != 1 or read is None or isinstance(read, errors.UpstreamError):
         return None
-    try:
-        every = services.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError:
-        return None
+    every: list[upstream.Invoice] = value(read)
     return services.invoiced_months(every, date_from=date_from, date_to=date_to)
 
 

@@ -18,12 +18,14 @@ class Caller:
     """Set once per request by the sign-in decorator (``request.caller``) and passed to services.
 
     ``auth`` gives the upstream client its bearer; ``user_id`` keys the per-user caches and logs.
-    A caller lives for one request: ``shared`` starts a read once per request, so the account
-    banner and the page wait for the same fetch.
+    A read the account banner and the page both need is one read of the page's one gather (the
+    same name), never a fetch kept on the caller.
     """
 
     auth: Auth
     user_id: str
+
+    # TEMPORARY (issue 13, until billing is split): billing's invoice fetch still shared per request.
     _shared: dict[str, concurrency.Task[Any]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -18,7 +18,7 @@ from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
 from billing import services as billing_services
 from dashboard import billing_calendar, preferences
-from dashboard.concurrency import gather
+from dashboard.concurrency import gather, page_gather
 from dashboard.preferences import THEMES
 from dashboard.upstream import health
 
@@ -98,15 +98,19 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     part = request.GET.get("part", "")
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
     today = billing_calendar.today()
+    # Each part's read, by the name the account banner gives the same read (``user``, ``invoices``):
+    # the page's one gather makes each once.
+    names = {"account": "user", "invoice": "invoices", "credit": "profile", "usage": "usage"}
     reads = {
-        "account": lambda: account_services.current_user_future(caller=request.caller).result(),
-        "invoice": lambda: billing_services.all_invoices_future(caller=request.caller).result(),
-        "credit": lambda: billing_services.billing_profile(caller=request.caller),
+        "user": lambda: account_services.current_user(caller=request.caller),
+        "invoices": lambda: billing_services.all_invoices(caller=request.caller),
+        "profile": lambda: billing_services.billing_profile(caller=request.caller),
         "usage": lambda: billing_services.usage_report(
             caller=request.caller, date_from=today.replace(day=1), date_to=today
         ),
     }
-    results = gather(**{name: reads[name] for name in wanted})
+    gathered = page_gather(request, **{names[name]: reads[names[name]] for name in wanted})
+    results = {name: gathered[names[name]] for name in wanted}
     context: dict[str, object] = {"now_dt": timezone.now(), "today": today}
     for name, result in results.items():
         failed = isinstance(result, Exception)

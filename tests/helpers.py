@@ -20,3 +20,18 @@ def nav_paths() -> list[str]:
     from dashboard.templatetags.dashboard import NAVIGATION
 
     return [reverse(name) for name, _label in NAVIGATION]
+
+
+def cold_page_calls(client, upstream, path: str, **headers) -> tuple[int, list[str]]:
+    """The page's status and every upstream call it made with the read cache empty (the user read
+    kept at sign-in too), as sorted ``METHOD host route [region]`` lines."""
+    from django.core.cache import cache
+
+    cache.clear()
+    upstream.clear()
+    response = client.get(path, **headers)
+    calls = sorted(
+        f"{c['method']} {c['host']} {c['route']}" + (f" {c['region']}" if c.get("region") else "")
+        for c in upstream.calls()
+    )
+    return response.status_code, calls
