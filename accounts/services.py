@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -14,7 +13,7 @@ from accounts import session as account_session
 from dashboard import readcache
 from dashboard.caller import Caller
 from dashboard.concurrency import Reads, Results, value
-from dashboard.regions import regions as platform_regions
+from dashboard.regions import PerRegion, per_region
 from dashboard.upstream import account, errors, tokens, users
 from dashboard.upstream.types import CreatedToken, Token, User
 
@@ -391,41 +390,34 @@ def _owned_by(app: account.App, user: User) -> bool:
 def owned_apps_reads(*, caller: Caller, fresh: bool = False) -> Reads[OwnedApps]:
     """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count).
 
-    The regions decide which reads the page makes, so they are read here, before the page's gather
-    (kept for everyone for an hour: almost never a round trip). Each region's app list and the user
-    (``user``, the name the page gives it too) are then reads of the page's one gather. The page
-    reuses each region's app list for a few seconds; ``fresh`` (the deletion itself) asks again."""
+    Each region's app list is a read of the page's one gather (``regions.per_region``), and so is
+    the user (``user``, the name the page gives it too). The page reuses each region's app list for
+    a few seconds; ``fresh`` (the deletion itself) always asks again."""
     auth = caller.auth
-    try:
-        regions = platform_regions(auth=auth)
-    except errors.UpstreamError as exc:
-        return _unchecked(exc)
-    if not regions:
-        return _unchecked(errors.MalformedResponse("no regions"))
 
     def apps_of(region: account.Region) -> list[account.App]:
         if fresh:
             return account.app_list(auth=auth, region=region)
         return readcache.cached(caller, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
 
-    def read(region: account.Region) -> Callable[[], list[account.App]]:
-        return lambda: apps_of(region)
-
-    calls: dict[str, Callable[[], Any]] = {f"apps:{region.name}": read(region) for region in regions}
-    calls["user"] = lambda: current_user(caller=caller)
-    return Reads(calls=calls, build=lambda results: _owned_apps(regions, results))
-
-
-def _unchecked(error: errors.UpstreamError) -> Reads[OwnedApps]:
-    return Reads(calls={}, build=lambda results: OwnedApps(apps=[], regions=[], failed_regions=[], error=error))
+    reads = per_region(auth=auth, name="apps", read=apps_of)
+    return Reads(
+        calls={**reads.calls, "user": lambda: current_user(caller=caller)},
+        build=lambda results: _owned_apps(reads, results),
+    )
 
 
-def _owned_apps(regions: list[account.Region], results: Results) -> OwnedApps:
+def _owned_apps(reads: Reads[PerRegion], results: Results) -> OwnedApps:
+    try:
+        per_region = reads.build(results)
+    except errors.UpstreamError as exc:
+        return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
+    if not per_region:
+        return OwnedApps(apps=[], regions=[], failed_regions=[], error=errors.MalformedResponse("no regions"))
     user: User = value(results["user"])
     apps: list[account.App] = []
     failed: list[str] = []
-    for region in regions:
-        result = results[f"apps:{region.name}"]
+    for region, result in per_region:
         if isinstance(result, Exception):
             failed.append(region.display_name)
             logger.warning(
@@ -434,6 +426,7 @@ def _owned_apps(regions: list[account.Region], results: Results) -> OwnedApps:
             )
             continue
         apps.extend(app for app in result if _owned_by(app, user))
+    regions = [region for region, _ in per_region]
     return OwnedApps(apps=sorted(apps, key=lambda a: (a.region, a.name)), regions=regions, failed_regions=failed)
 
 

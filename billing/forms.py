@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from billing.services import PER_PAGE_CHOICES, InvoiceFilter
+from billing.invoices import PER_PAGE_CHOICES, InvoiceFilter
 from dashboard import countries, platform_text
 from dashboard.upstream.billing import INVOICE_STATES
 

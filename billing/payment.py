@@ -5,18 +5,28 @@ unpaid for 5 days suspends the account; a newly added payment method (or enough 
 pays the unpaid invoices at once and lifts the suspension. Payment methods and credit are set up on
 the payment providers' pages through the platform's own dashboard: the public API has no write for
 them (upstream-api.md §3.3), so this dashboard links there for the next step.
+
+The reads and the write behind it live here too: the billing profile (payment method, card, address)
+and the payment operations, each cached per user; a profile save drops what it changes.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from dashboard import billing_calendar
+from dashboard import billing_calendar, readcache
+from dashboard.caller import Caller
 from dashboard.money import Money
+from dashboard.upstream import billing as upstream
 from dashboard.upstream.billing import BillingProfile, Invoice
+from dashboard.upstream.parse import Page
 from dashboard.upstream.types import User
+
+logger = logging.getLogger("dashboard.billing")
 
 PLATFORM_BILLING_URL = "https://dashboard.scalingo.com/billing"
 UNPAID_BEFORE_SUSPENSION = timedelta(days=5)
@@ -90,4 +100,60 @@ def payment_situation(
         suspension_deadline=suspension_deadline(failed, at=at) if state == UNPAID else None,
         profile=profile,
         card_expired=card_expired,
+    )
+
+
+# Per-user cache -------------------------------------------------------------------------------
+
+
+def forget(*, caller: Caller) -> None:
+    """Drop what a billing profile save changes: the profile, and (a new payment method pays the
+    failed invoices and lifts a suspension) the invoice list, each cached invoice and the user."""
+    hit = readcache.peek(caller, "invoices")
+    cached_invoices = cast("list[upstream.Invoice]", hit[0]) if hit is not None else []
+    readcache.forget(caller, "profile", "invoices", "self", *(f"invoice:{invoice.id}" for invoice in cached_invoices))
+
+
+# Profile ---------------------------------------------------------------------------------------
+
+
+def billing_profile(*, caller: Caller) -> upstream.BillingProfile | None:
+    return readcache.cached(caller, "profile", lambda: upstream.billing_profile_get(auth=caller.auth))
+
+
+def billing_profile_save(
+    *, caller: Caller, profile: upstream.BillingProfile | None, fields: dict[str, Any]
+) -> upstream.BillingProfile:
+    """Create the profile, or update the existing one, through the BILLING host."""
+    try:
+        if profile is None:
+            saved = upstream.billing_profile_create(auth=caller.auth, fields=fields)
+        else:
+            saved = upstream.billing_profile_update(auth=caller.auth, profile_id=profile.id, fields=fields)
+    finally:
+        forget(caller=caller)
+    logger.info("billing profile saved", extra={"action": "billing-profile-save", "user_id": caller.user_id})
+    return saved
+
+
+def card_expiry_state(profile: upstream.BillingProfile | None, today: date) -> str | None:
+    """``expired``, ``expires_this_month`` or None, for the card of the profile."""
+    if profile is None or profile.stripe is None or profile.stripe.card_exp is None:
+        return None
+    expiry = profile.stripe.card_exp
+    if (expiry.year, expiry.month) < (today.year, today.month):
+        return "expired"
+    if (expiry.year, expiry.month) == (today.year, today.month):
+        return "expires_this_month"
+    return None
+
+
+# Operations ------------------------------------------------------------------------------------
+
+
+def operations_page(*, caller: Caller, page: int, per_page: int) -> Page[upstream.BillingOperation]:
+    return readcache.cached(
+        caller,
+        f"operations:{page}:{per_page}",
+        lambda: upstream.billing_operation_list(auth=caller.auth, page=page, per_page=per_page),
     )

@@ -11,8 +11,8 @@ from typing import Any, cast
 from django.http import HttpRequest
 
 from accounts.services import current_user
+from billing import invoices as billing_invoices
 from billing import payment
-from billing import services as billing_services
 from dashboard.caller import Caller
 from dashboard.concurrency import Results
 from dashboard.upstream.billing import Invoice
@@ -39,7 +39,7 @@ def banner_reads(*, caller: Caller) -> dict[str, Callable[[], Any]]:
     them too makes each once); both are cached per user for a few seconds."""
     return {
         "user": lambda: current_user(caller=caller),
-        "invoices": lambda: billing_services.all_invoices(caller=caller),
+        "invoices": lambda: billing_invoices.all_invoices(caller=caller),
     }
 
 
@@ -50,7 +50,7 @@ def account_summary(results: Results) -> AccountSummary | None:
         return None
     invoices = results.get("invoices")
     if isinstance(invoices, list):
-        failed, new = billing_services.invoices_needing_action(invoices)
+        failed, new = billing_invoices.invoices_needing_action(invoices)
     else:
         # The banner is a convenience: the invoices page shows its own error.
         logger.info("account banner without invoices", extra={"error": type(invoices).__name__})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +17,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
-from billing import services as billing_services
+from billing import invoices as billing_invoices
+from billing import payment as billing_payment
+from billing import usage as billing_usage
 from dashboard import billing_calendar, preferences
 from dashboard.concurrency import gather, page_gather
 from dashboard.preferences import THEMES
@@ -98,19 +101,28 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     part = request.GET.get("part", "")
     wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
     today = billing_calendar.today()
-    # Each part's read, by the name the account banner gives the same read (``user``, ``invoices``):
-    # the page's one gather makes each once.
-    names = {"account": "user", "invoice": "invoices", "credit": "profile", "usage": "usage"}
-    reads = {
-        "user": lambda: account_services.current_user(caller=request.caller),
-        "invoices": lambda: billing_services.all_invoices(caller=request.caller),
-        "profile": lambda: billing_services.billing_profile(caller=request.caller),
-        "usage": lambda: billing_services.usage_report(
-            caller=request.caller, date_from=today.replace(day=1), date_to=today
-        ),
+    # Each part's reads, by the names the account banner gives the same reads (``user``,
+    # ``invoices``): the page's one gather makes each once.
+    reads: dict[str, dict[str, Callable[[], object]]] = {
+        "account": {"user": lambda: account_services.current_user(caller=request.caller)},
+        "invoice": {"invoices": lambda: billing_invoices.all_invoices(caller=request.caller)},
+        "credit": {"profile": lambda: billing_payment.billing_profile(caller=request.caller)},
     }
-    gathered = page_gather(request, **{names[name]: reads[names[name]] for name in wanted})
-    results = {name: gathered[names[name]] for name in wanted}
+    usage = None
+    if "usage" in wanted:
+        usage = billing_usage.usage_reads(caller=request.caller, date_from=today.replace(day=1), date_to=today)
+        reads["usage"] = usage.calls
+    gathered = page_gather(request, **{name: read for part in wanted for name, read in reads.get(part, {}).items()})
+    results: dict[str, object] = {
+        part: gathered[name]
+        for part, name in (("account", "user"), ("invoice", "invoices"), ("credit", "profile"))
+        if part in wanted
+    }
+    if usage is not None:
+        try:
+            results["usage"] = usage.build(gathered)
+        except Exception as exc:  # the part shows its failure; the rest of the page still renders
+            results["usage"] = exc
     context: dict[str, object] = {"now_dt": timezone.now(), "today": today}
     for name, result in results.items():
         failed = isinstance(result, Exception)
@@ -118,9 +130,9 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         context[name] = None if failed else result
     invoices = results.get("invoice")
     if isinstance(invoices, list):
-        context["last_invoice"] = billing_services.last_complete_invoice(invoices)
+        context["last_invoice"] = billing_invoices.last_complete_invoice(invoices)
         context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
-        context["failed_invoices"], _new = billing_services.invoices_needing_action(invoices)
+        context["failed_invoices"], _new = billing_invoices.invoices_needing_action(invoices)
     if request.htmx and part in OVERVIEW_PARTS:
         return render(request, f"dashboard/overview.html#{part}-part", context)
     return render(request, "dashboard/overview.html", context)

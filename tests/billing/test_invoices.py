@@ -159,13 +159,13 @@ def test_it_handles_a_failed_download_with_a_message(signed_in_as, sandbox_invoi
 
 
 def test_it_handles_a_pdf_host_failure_without_a_broken_file(signed_in_as, upstream, sandbox_invoices, monkeypatch):
-    from billing import services
+    from billing import invoices
 
     client = signed_in_as("ordinary")
     invoice = sandbox_invoices("ordinary")[0]
     # The 302 points at a download host that fails (a 502 page from its proxy).
     failing = f"{upstream.url}/sandbox/api/osc-fr1/v1/account/usage?_sandbox_fault=502"
-    monkeypatch.setattr(services, "invoice_pdf_location", lambda *, caller, invoice_id: failing)
+    monkeypatch.setattr(invoices, "invoice_pdf_location", lambda *, caller, invoice_id: failing)
     response = client.get(f"/invoices/{invoice.id}/download/")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")

@@ -76,3 +76,22 @@ def test_the_payment_history_fragment_makes_no_banner_call(signed_in, upstream):
 def test_a_download_reads_no_banner(signed_in, upstream, path, expected):
     """A download has no layout: only what the file holds is read, each once."""
     assert cold_page_calls(signed_in, upstream, path) == (200, sorted(expected))
+
+
+def test_invoice_pages_past_the_first_are_read_inside_the_one_invoices_read(
+    signed_in_as, upstream, sandbox_invoices, monkeypatch
+):
+    """Only page 1 tells how many pages there are: the rest are read after it, inside the read."""
+    from billing import invoices
+
+    monkeypatch.setattr(invoices, "INVOICES_PER_UPSTREAM_PAGE", 10)
+    count = len(sandbox_invoices("teamadmin"))
+    assert count > 20, "the team admin has invoices over several upstream pages"
+    client = signed_in_as("teamadmin")
+    pages = -(-count // 10)
+    status, calls = cold_page_calls(client, upstream, f"/invoices/?per_page=10&page={pages}")
+    assert status == 200
+    assert calls.count("GET api /v1/account/invoices osc-fr1") == pages  # each upstream page once
+    assert calls.count("GET auth /v1/users/self") == 1
+    last = client.get(f"/invoices/?per_page=10&page={pages}").content.decode()
+    assert f"Page {pages} of {pages}" in last  # every invoice is listed, the oldest on the last page

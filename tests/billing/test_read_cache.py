@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def test_a_payment_method_saved_shows_the_failed_invoice_paid_at_once(signed_in_as, sandbox_invoices):
     from accounts.session import SessionAuth, account
-    from billing import services
+    from billing import payment
     from dashboard.caller import Caller
 
     client = signed_in_as("suspended")
@@ -18,10 +18,10 @@ def test_a_payment_method_saved_shows_the_failed_invoice_paid_at_once(signed_in_
     current = account(session)
     assert current is not None
     caller = Caller(auth=SessionAuth(session), user_id=current.user_id)
-    profile = services.billing_profile(caller=caller)
+    profile = payment.billing_profile(caller=caller)
     assert profile is not None
     # A new payment method pays the failed invoices at once and lifts the suspension (sandbox §billing).
-    services.billing_profile_save(caller=caller, profile=profile, fields={"payment_method": "paypal"})
+    payment.billing_profile_save(caller=caller, profile=profile, fields={"payment_method": "paypal"})
 
     after = client.get(f"/invoices/{failed.id}/").content.decode()
     assert '<span class="badge badge-success">Paid</span>' in after

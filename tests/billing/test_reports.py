@@ -59,7 +59,6 @@ def test_it_zips_every_pdf_of_a_year(signed_in_as, upstream, sandbox_invoices, s
 
 
 def test_it_lists_pdfs_it_could_not_fetch_in_the_zip(signed_in_as, sandbox_invoices, monkeypatch):
-    from billing import services
     from dashboard.upstream import billing as upstream_billing
     from dashboard.upstream import errors
 
@@ -74,7 +73,7 @@ def test_it_lists_pdfs_it_could_not_fetch_in_the_zip(signed_in_as, sandbox_invoi
             raise errors.ServerError("boom", status=500)
         return real(auth=auth, invoice_id=invoice_id)
 
-    monkeypatch.setattr(services.upstream, "invoice_download_url", flaky)
+    monkeypatch.setattr(upstream_billing, "invoice_download_url", flaky)
     response = client.get(f"/invoices/archive/{year}.zip")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert f"invoice-{invoices[0].invoice_number}.pdf" not in archive.namelist()

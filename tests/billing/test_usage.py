@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from billing import services
+from billing.usage import USAGE_CSV_HEADER, UsageReport, month_forecast
 from dashboard.money import Money
 from sandbox import faults
 
@@ -75,7 +75,7 @@ def test_it_exports_the_same_range_as_csv(signed_in_as):
     response = client.get("/usage/export.csv?preset=last_month")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == services.USAGE_CSV_HEADER
+    assert rows[0] == USAGE_CSV_HEADER
     apps = {row[1] for row in rows[1:-1]}
     assert {"acme-web", "acme-api", "acme-hds-portal"} <= apps
     total = sum(Decimal(row[5]) for row in rows[1:-1])
@@ -115,7 +115,7 @@ def test_it_shows_usage_in_french(signed_in_as):
     assert "\xa0€" in body
 
 
-def _report(apps_total: str, date_from: date, date_to: date, **changes) -> services.UsageReport:
+def _report(apps_total: str, date_from: date, date_to: date, **changes) -> UsageReport:
     from dashboard.upstream.billing import AppUsage, ContainerSizeRef, RuntimeUsage
 
     app = AppUsage(
@@ -126,13 +126,13 @@ def _report(apps_total: str, date_from: date, date_to: date, **changes) -> servi
         runtimes=(RuntimeUsage(ContainerSizeRef("s", "M", "M", "", None), Money(Decimal(apps_total)), 60),),
         addon_usages=(),
     )
-    return services.UsageReport(date_from, date_to, [("Paris", replace(app, **changes))], [], None)
+    return UsageReport(date_from, date_to, [("Paris", replace(app, **changes))], [], None)
 
 
 def test_it_forecasts_linearly_once_the_month_is_a_week_old():
     now = datetime(2024, 4, 16, 0, 0, tzinfo=UTC)  # 15 of 30 days elapsed
     report = _report("30.00", date(2024, 4, 1), date(2024, 4, 16))
-    forecast = services.month_forecast(report, now=now)
+    forecast = month_forecast(report, now=now)
     assert forecast is not None and forecast.method == "linear"
     assert forecast.elapsed_ratio == Decimal(15) / Decimal(30)
     assert forecast.total.rounded() == Money(Decimal("60.00"))
@@ -142,11 +142,11 @@ def test_it_forecasts_linearly_once_the_month_is_a_week_old():
 
 def test_it_forecasts_only_this_months_range():
     now = datetime(2024, 4, 16, 12, 0, tzinfo=UTC)
-    assert services.month_forecast(_report("1", date(2024, 3, 1), date(2024, 3, 31)), now=now) is None
-    assert services.month_forecast(_report("1", date(2024, 3, 18), date(2024, 4, 16)), now=now) is None
+    assert month_forecast(_report("1", date(2024, 3, 1), date(2024, 3, 31)), now=now) is None
+    assert month_forecast(_report("1", date(2024, 3, 18), date(2024, 4, 16)), now=now) is None
 
 
-def _young_report(*, status: str = "running", addon_gone: bool = False) -> services.UsageReport:
+def _young_report(*, status: str = "running", addon_gone: bool = False) -> UsageReport:
     """06:00 UTC on 1 April: an M container (14.40 € per 30 days = 0.02 €/h) for 6 hours, and a
     PostgreSQL addon (72 € per 30 days = 0.10 €/h), removed at 03:00 or still there."""
     from dashboard.upstream.billing import AddonUsage, AppUsage, ContainerSizeRef, RuntimeUsage
@@ -171,13 +171,13 @@ def _young_report(*, status: str = "running", addon_gone: bool = False) -> servi
         runtimes=(RuntimeUsage(size, Money(Decimal("0.12")), 360),),
         addon_usages=(addon,),
     )
-    return services.UsageReport(date(2024, 4, 1), date(2024, 4, 1), [("Paris", app)], [], None)
+    return UsageReport(date(2024, 4, 1), date(2024, 4, 1), [("Paris", app)], [], None)
 
 
 def test_it_forecasts_a_young_month_from_what_runs_now_on_the_utc_clock():
     # 08:00 in Paris is 06:00 UTC: six hours of usage, not eight (the old clock mix: 25 % low).
     now = datetime(2024, 4, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    forecast = services.month_forecast(_young_report(), now=now)
+    forecast = month_forecast(_young_report(), now=now)
     assert forecast is not None and forecast.method == "running_rate"
     assert forecast.hourly_rate == Money(Decimal("0.12"))
     # 0.72 € so far + 0.12 €/h x 714 hours left of April's 720.
@@ -186,14 +186,14 @@ def test_it_forecasts_a_young_month_from_what_runs_now_on_the_utc_clock():
 
 def test_it_does_not_project_an_addon_removed_this_morning():
     now = datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
-    forecast = services.month_forecast(_young_report(addon_gone=True), now=now)
+    forecast = month_forecast(_young_report(addon_gone=True), now=now)
     assert forecast is not None and forecast.hourly_rate == Money(Decimal("0.02"))
     assert forecast.total.rounded() == Money(Decimal("14.70"))  # 0.42 + 0.02 x 714; linear: 50.40
 
 
 def test_it_counts_no_container_for_a_stopped_app():
     now = datetime(2024, 4, 1, 6, 0, tzinfo=UTC)
-    forecast = services.month_forecast(_young_report(status="stopped"), now=now)
+    forecast = month_forecast(_young_report(status="stopped"), now=now)
     assert forecast is not None and forecast.hourly_rate == Money(Decimal("0.10"))
 
 

@@ -11,8 +11,6 @@ PACKAGES = ("accounts", "activity", "billing", "catalog", "dashboard", "referral
 STARTERS = {"gather", "page_gather", "submit"}  # the calls that run reads side by side
 # Besides the views, only the module that defines them.
 ALLOWED = {"dashboard/concurrency.py"}
-# TEMPORARY (issue 13): billing's reads move to the views' one gather once billing is split.
-ALLOWED |= {"billing/services.py", "dashboard/caller.py"}
 
 
 def _is_view_module(path: Path) -> bool:

@@ -41,3 +41,28 @@ def test_the_overview_makes_its_calls_once(signed_in, upstream):
 )
 def test_a_retried_part_makes_only_its_calls(signed_in, upstream, part, expected):
     assert cold_page_calls(signed_in, upstream, f"/?part={part}", HTTP_HX_REQUEST="true") == (200, sorted(expected))
+
+
+def test_with_the_regions_kept_the_page_asks_only_for_each_regions_usage(signed_in, upstream):
+    """The regions are kept for everyone (``public:regions``): then each region's usage is a read of
+    the page's one gather, and the regions are not asked again."""
+    from django.core.cache import cache
+
+    cold_page_calls(signed_in, upstream, "/?part=usage", HTTP_HX_REQUEST="true")  # keeps the regions
+    stored = [k.split(":", 2)[2] for k in cache._cache]  # LocMemCache keys: ":<version>:<key>"
+    cache.delete_many([k for k in stored if k.startswith("user:")])
+    upstream.clear()
+    assert signed_in.get("/").status_code == 200
+    calls = sorted(
+        f"{c['method']} {c['host']} {c['route']}" + (f" {c['region']}" if c.get("region") else "")
+        for c in upstream.calls()
+    )
+    assert calls == sorted(
+        [
+            "GET api /v1/account/usage osc-fr1",
+            "GET api /v1/account/usage osc-secnum-fr1",
+            "GET api /v1/account/billing/profile osc-fr1",
+            "GET api /v1/account/invoices osc-fr1",
+            "GET auth /v1/users/self",
+        ]
+    )
