@@ -1,4 +1,5 @@
-"""Request ids, and the security headers Django 5.2 does not set by itself."""
+"""Request ids, the security headers Django 5.2 does not set by itself, the account banner, and the
+activity feed dropped after a write."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from accounts import session as account_session
 from accounts.middleware import caller_of
+from activity import services as activity_services
 from billing.summary import show_banner
 from dashboard.requestid import bind_request_id, current_request_id, reset_request_id
 
@@ -111,3 +114,24 @@ class AccountBannerMiddleware:
         full_page = request.method == "GET" and not request.headers.get("HX-Request")
         if caller is not None and full_page and getattr(view, "signin_required", False):
             show_banner(request, caller)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ForgetActivityOnWriteMiddleware:
+    """Every write a signed-in person makes through the dashboard may add events to their feed
+    (sign-in, tokens, keys, 2FA, billing): drop their cached window so the next page shows them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in SAFE_METHODS:
+            return self.get_response(request)
+        before = account_session.account(request.session)
+        response = self.get_response(request)
+        after = account_session.account(request.session)
+        for current in {before.user_id if before else None, after.user_id if after else None} - {None}:
+            activity_services.forget(str(current))
+        return response

@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("catalog.urls")),
     path("", include("referrals.urls")),
-    path("", include("activity.urls")),
+    path("", include("dashboard.activity_urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

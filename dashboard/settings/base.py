@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UpstreamErrorMiddleware",
-    "activity.middleware.ForgetActivityOnWriteMiddleware",
+    "dashboard.middleware.ForgetActivityOnWriteMiddleware",
     "dashboard.middleware.AccountBannerMiddleware",
 ]
 

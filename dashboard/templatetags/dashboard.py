@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
+import nh3
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dashboard import platform_text
 from dashboard.money import Money, format_money, format_number
-from dashboard.upstream import catalog
 
 register = template.Library()
 
@@ -46,17 +48,47 @@ def navigation(context: template.Context) -> list[dict[str, object]]:
     return entries
 
 
+# What upstream HTML may keep: text formatting, lists and links. No images, forms, frames,
+# scripts, styles or event handlers; only http(s) and mailto links.
+BLOCK_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "code", "pre", "ul", "ol", "li", "a", "blockquote", "small"}
+INLINE_TAGS = {"strong", "b", "em", "i", "code", "br", "a", "small"}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _sanitized(text: str, *, inline: bool = False) -> SafeString:
+    """Upstream HTML cleaned by nh3 (ammonia) with the allow-list; safe to print as is."""
+    cleaned = nh3.clean(
+        text,
+        tags=INLINE_TAGS if inline else BLOCK_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes={"a": {"href", "title"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return mark_safe(cleaned.strip())  # noqa: S308 - nh3 output is the allow-listed subset
+
+
 @register.filter
 def sanitize_html(value: str | None) -> SafeString:
-    """Upstream HTML (a provider's or plan's description), cleaned with the catalog's allow-list:
+    """Upstream HTML (a provider's or plan's description), cleaned with the allow-list above:
     text formatting, lists and links; never scripts, styles, frames or event handlers."""
-    return catalog.sanitized_html(value or "")
+    return _sanitized(value or "")
 
 
 @register.filter
 def sanitize_inline_html(value: str | None) -> SafeString:
     """Like ``sanitize_html``, for a one-line text: inline formatting and links only."""
-    return catalog.sanitized_html(value or "", inline=True)
+    return _sanitized(value or "", inline=True)
+
+
+@register.filter
+def markdown_inline(value: str | None) -> SafeString:
+    """Category descriptions are Markdown (§4.2): escape everything, then keep **bold** and *em*."""
+    text = html.escape(value or "")
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    text = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
+    return _sanitized(text, inline=True)
 
 
 @register.filter

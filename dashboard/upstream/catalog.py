@@ -1,53 +1,20 @@
 """The public catalog (§4): addon categories, providers with their plans, container sizes.
 
-Auth is optional on every call. Upstream HTML (provider and plan descriptions) is returned as the
-upstream wrote it; templates print it through the ``sanitize_html`` filter (dashboard/templatetags),
-which cleans it with the allow-list below.
+Auth is optional on every call. Descriptions are returned as the upstream wrote them, plain
+strings: provider and plan HTML, category Markdown. Templates print them through the
+``sanitize_html``, ``sanitize_inline_html`` and ``markdown_inline`` filters
+(dashboard/templatetags/dashboard.py), which own the allow-list.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, replace
 from typing import Any
-
-import nh3
-from django.utils.safestring import SafeString, mark_safe
 
 from dashboard.money import HOURS_PER_30_DAYS, MINUTES_PER_30_DAYS, Money, MoneyError
 
 from . import errors, parse
 from .http import Auth, Host, call
-
-# What a description may keep: text formatting, lists and links. No images, forms, frames,
-# scripts, styles or event handlers; only http(s) and mailto links.
-BLOCK_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "code", "pre", "ul", "ol", "li", "a", "blockquote", "small"}
-INLINE_TAGS = {"strong", "b", "em", "i", "code", "br", "a", "small"}
-URL_SCHEMES = {"http", "https", "mailto"}
-
-
-def sanitized_html(value: Any, *, inline: bool = False) -> SafeString:
-    """Upstream HTML cleaned by nh3 (ammonia) with an allow-list; safe to print as is."""
-    text = parse.string(value)
-    cleaned = nh3.clean(
-        text,
-        tags=INLINE_TAGS if inline else BLOCK_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes={"a": {"href", "title"}},
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    return mark_safe(cleaned.strip())  # noqa: S308 - nh3 output is the allow-listed subset
-
-
-def markdown_inline(value: Any) -> SafeString:
-    """Category descriptions are Markdown (§4.2): escape everything, then keep **bold** and *em*."""
-    text = html.escape(parse.string(value))
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    text = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
-    return sanitized_html(text, inline=True)
 
 
 def http_url(value: Any) -> str | None:
@@ -99,7 +66,7 @@ def pricing_from(value: Any) -> Pricing | None:
 class AddonCategory:
     id: str
     name: str
-    description: SafeString
+    description: str  # Markdown (§4.2), as written
     position: int
 
 
@@ -108,7 +75,7 @@ def category_from(value: Any) -> AddonCategory:
     return AddonCategory(
         id=parse.string(data.get("id")),
         name=parse.string(data.get("name")),
-        description=markdown_inline(data.get("description")),
+        description=parse.string(data.get("description")),
         position=parse.integer(data.get("position")),
     )
 

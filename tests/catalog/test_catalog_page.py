@@ -297,3 +297,12 @@ def test_the_sanitize_filter_keeps_allowed_links_and_drops_handlers():
     assert '<a href="https://example.com/docs" rel="noopener noreferrer nofollow">Docs</a>' in page
     assert "onclick" not in page
     assert "javascript:" not in page
+
+
+def test_it_shows_the_category_markdown_as_formatting_on_the_page(upstream, client):
+    page = text(client.get("/catalog/?category=databases"))
+    assert '<p class="muted">Managed <strong>databases</strong>, backed up every day.</p>' in page
+    assert "**databases**" not in page
+    email = text(client.get("/catalog/?category=monitoring-logs"))
+    assert '<p class="muted">Watch your apps: <em>metrics</em>, logs and alerts.</p>' in email
+    assert "*metrics*" not in email

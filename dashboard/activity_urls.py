@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activity import views
+from dashboard import activity_views as views
 
 app_name = "activity"
 urlpatterns = [
