@@ -1,4 +1,4 @@
-"""The platform's regions are read once per process, not once per page."""
+"""The platform's regions are read once for everyone (`public:regions`), not once per page or user."""
 
 from __future__ import annotations
 
