@@ -1,4 +1,5 @@
-"""How the account pages report an upstream failure or a success, with or without htmx."""
+"""How the account pages report a write's failure or success, with or without htmx (the words of a
+failure, and a 422 under the fields, come from ``dashboard.feedback``)."""
 
 from __future__ import annotations
 
@@ -9,48 +10,15 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from dashboard import platform_text
+from dashboard import htmx
+from dashboard.feedback import add_field_errors, upstream_message
 from dashboard.upstream import errors
-
-
-def upstream_message(exc: errors.UpstreamError) -> str:
-    """What a person reads when a write failed upstream; nothing here repeats a secret."""
-    if isinstance(exc, errors.RateLimited):
-        if exc.retry_after_seconds:
-            return ngettext(
-                "The platform is receiving too many requests from this account. It asked to wait %(seconds)d "
-                "second: try again then.",
-                "The platform is receiving too many requests from this account. It asked to wait %(seconds)d "
-                "seconds: try again then.",
-                exc.retry_after_seconds,
-            ) % {"seconds": exc.retry_after_seconds}
-        return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
-    if isinstance(exc, errors.NotFound):
-        return _("The platform no longer knows this item: it may have been removed elsewhere. Reload the page.")
-    known = platform_text.known_error(exc.message) if exc.message else None
-    if isinstance(exc, errors.Conflict | errors.PaymentRequired | errors.Forbidden) and known:
-        return known
-    if isinstance(exc, errors.Conflict):
-        text = _("The platform refused this change because of the account's current state%(detail)s.") % {"detail": ""}
-        return f"{text} {platform_text.unknown(exc.message)}" if exc.message else text
-    if isinstance(exc, errors.PaymentRequired | errors.Forbidden):
-        return _("The platform does not allow this change for this account.")
-    if isinstance(exc, errors.BadRequest):
-        return _("The platform could not read this request. Nothing was changed.")
-    if isinstance(exc, errors.ValidationFailed):
-        return platform_text.field_errors(exc.errors)
-    if isinstance(exc, errors.RequestRefused):
-        return _("The platform refused the credentials given with this change. Nothing was changed.")
-    if isinstance(exc, errors.MalformedResponse):
-        return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
-    return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
 
 
 def failure_status(request: HttpRequest, exc: errors.UpstreamError | None = None) -> int:
     """htmx requests get 200 so the re-rendered form swaps in; plain requests get a truthful status."""
-    if getattr(request, "htmx", False):
+    if htmx.wants_fragment(request):
         return 200
     if exc is None or isinstance(exc, errors.ValidationFailed | errors.BadRequest | errors.RequestRefused):
         return 400
@@ -59,18 +27,6 @@ def failure_status(request: HttpRequest, exc: errors.UpstreamError | None = None
     if isinstance(exc, errors.PaymentRequired | errors.Forbidden):
         return 403
     return 503
-
-
-def add_upstream_errors(form: forms.Form, exc: errors.ValidationFailed, mapping: dict[str, str] | None = None) -> None:
-    """Put each upstream 422 message, in our words, under the field it names; others above the form."""
-    mapping = mapping or {}
-    for upstream_field, messages_ in exc.errors.items():
-        field = mapping.get(upstream_field, upstream_field)
-        for message in messages_:
-            if field in form.fields:
-                form.add_error(field, platform_text.field_error(upstream_field, message))
-            else:
-                form.add_error(None, platform_text.field_error(upstream_field, message, apart=True))
 
 
 T = TypeVar("T")
@@ -103,7 +59,7 @@ def form_write(
         if credential and others.pop(credential, None) is not None:
             form.add_error(credential, current_password_wrong())
         if others:
-            add_upstream_errors(form, errors.ValidationFailed(others), mapping)
+            add_field_errors(form, errors.ValidationFailed(others), fields=mapping)
         return None, exc
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))
@@ -112,7 +68,7 @@ def form_write(
 
 def success(request: HttpRequest, text: str) -> str | None:
     """A success message: in the session for the next full page, or returned for an htmx fragment."""
-    if getattr(request, "htmx", False):
+    if htmx.wants_fragment(request):
         return text
     messages.success(request, text)
     return None

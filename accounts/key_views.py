@@ -6,16 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services, sshkeys
-from accounts.feedback import failure_status, form_write, success, upstream_message
+from accounts.feedback import failure_status, form_write, success
 from accounts.forms import SshKeyForm
 from accounts.http import AuthenticatedRequest, signin_required
+from dashboard import htmx
 from dashboard.concurrency import page_gather, value
+from dashboard.feedback import upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.account import SshKey
 
@@ -50,8 +51,7 @@ def render_keys(
         "confirm_error": confirm_error,
         "notice": notice,
     }
-    template = "accounts/ssh_keys.html#keys" if request.htmx else "accounts/ssh_keys.html"
-    return render(request, template, context, status=status)
+    return htmx.render(request, "accounts/ssh_keys.html", context, fragment="keys", status=status)
 
 
 @require_GET
@@ -75,7 +75,7 @@ def ssh_key_add(request: AuthenticatedRequest) -> HttpResponse:
         if key is not None:
             text = _("SSH key “%(name)s” added. It works for git push right away.") % {"name": key.name}
             notice = success(request, text)
-            if not request.htmx:
+            if not htmx.wants_fragment(request):
                 return HttpResponseRedirect(reverse("accounts:ssh_keys"))
             return render_keys(request, notice=notice)
     return render_keys(request, form=form, status=failure_status(request, failure))
@@ -98,7 +98,7 @@ def ssh_key_delete(request: AuthenticatedRequest, key_id: str) -> HttpResponse:
         return render_keys(request, notice=None, status=failure_status(request, exc))
     if row is None:
         notice = success(request, _("This SSH key is already gone."))
-        if not request.htmx:
+        if not htmx.wants_fragment(request):
             return HttpResponseRedirect(reverse("accounts:ssh_keys"))
         return render_keys(request, notice=notice)
     if request.method == "GET":
@@ -114,6 +114,6 @@ def ssh_key_delete(request: AuthenticatedRequest, key_id: str) -> HttpResponse:
     notice = success(
         request, _("SSH key “%(name)s” deleted. Git pushes signed with it are now refused.") % {"name": row.key.name}
     )
-    if not request.htmx:
+    if not htmx.wants_fragment(request):
         return HttpResponseRedirect(reverse("accounts:ssh_keys"))
     return render_keys(request, notice=notice)

@@ -10,14 +10,13 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import session as account_session
+from dashboard import htmx
 from dashboard.caller import Caller
 from dashboard.upstream import errors
 
@@ -89,15 +88,14 @@ def signin_redirect(request: HttpRequest, message: str | None = None) -> HttpRes
     """Back to sign-in with a ``next`` that returns here; ``HX-Redirect`` for htmx requests."""
     if message:
         messages.warning(request, message)
-    is_htmx = bool(getattr(request, "htmx", False))
-    if is_htmx:
+    if htmx.is_htmx(request):
         target = _local_path(request.headers.get("HX-Current-URL", ""))
     else:
         target = request.get_full_path() if request.method == "GET" else None
     url = reverse("accounts:signin")
     if target and target != url:
         url += "?" + urlencode({"next": target})
-    return HttpResponseClientRedirect(url) if is_htmx else HttpResponseRedirect(url)
+    return htmx.redirect(request, url)
 
 
 def _local_path(url: str) -> str | None:
@@ -130,10 +128,9 @@ class UpstreamErrorMiddleware:
                 extra={"error": type(exception).__name__, "status": exception.status},
             )
             status = 429 if isinstance(exception, errors.RateLimited) else 503
-            template = "errors/upstream.html"
-            if getattr(request, "htmx", False):
-                template += "#upstream-error"
-            response = render(request, template, {"error": exception}, status=status)
+            response = htmx.render(
+                request, "errors/upstream.html", {"error": exception}, fragment="upstream-error", status=status
+            )
             if isinstance(exception, errors.RateLimited):
                 # The platform's own wait when it gave one; otherwise its documented one-minute window.
                 response["Retry-After"] = str(exception.retry_after_seconds or 60)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts import services
-from accounts.feedback import failure_status, form_write, success, upstream_message
+from accounts.feedback import failure_status, form_write, success
 from accounts.forms import (
     INLINE_FIELDS,
     NewsletterForm,
@@ -28,8 +28,9 @@ from accounts.forms import (
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.inline_fields import PAGES, edit_form, editing_form, inline_field
 from accounts.security_views import render_authentication
-from dashboard import preferences
+from dashboard import htmx, preferences
 from dashboard.concurrency import page_gather, value
+from dashboard.feedback import upstream_message
 from dashboard.preferences import theme_of
 from dashboard.upstream import errors
 from dashboard.upstream.types import User
@@ -114,7 +115,7 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
     page = _page(request)
     if request.method == "GET":
         editing = request.GET.get("edit") == "1"
-        if not request.htmx:
+        if not htmx.wants_fragment(request):
             return HttpResponseRedirect(reverse(PAGES[page]) + (f"?edit={name}" if editing else "") + f"#field-{name}")
         user = services.current_user(caller=request.caller)
         form = edit_form(user, name) if editing else None
@@ -133,13 +134,13 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
         )
         if saved is not None:
             notice = success(request, _("%(field)s saved.") % {"field": profile_field(name).label})
-            if not request.htmx:
+            if not htmx.wants_fragment(request):
                 return HttpResponseRedirect(reverse(PAGES[page]) + f"#field-{name}")
             item = inline_field(saved, name, page, notice=notice)
             return render(request, "accounts/_inline_field.html", {"item": item})
     keep_typed_passwords(form)
     status = failure_status(request, failure)
-    if request.htmx:
+    if htmx.wants_fragment(request):
         user = services.current_user(caller=request.caller)
         item = inline_field(user, name, page, form=form)
         return render(request, "accounts/_inline_field.html", {"item": item}, status=status)
@@ -163,7 +164,7 @@ def newsletter_set(request: AuthenticatedRequest) -> HttpResponse:
         )
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))
-        if request.htmx:
+        if htmx.wants_fragment(request):
             user = services.current_user(caller=request.caller)
             return render(
                 request,
@@ -174,7 +175,7 @@ def newsletter_set(request: AuthenticatedRequest) -> HttpResponse:
         return render_profile(request, newsletter_form=form, status=failure_status(request, exc))
     text = _("You are subscribed to the newsletter.") if subscribed else _("You are unsubscribed from the newsletter.")
     notice = success(request, text)
-    if not request.htmx:
+    if not htmx.wants_fragment(request):
         return HttpResponseRedirect(reverse("accounts:profile") + "#newsletter")
     form = NewsletterForm(initial={"email_newsletter": user.email_newsletter})
     context = {"user": user, "newsletter_form": form, "newsletter_notice": notice}
@@ -188,7 +189,7 @@ def preferences_set(request: AuthenticatedRequest) -> HttpResponse:
     too (cookies), so they apply at once."""
     form = PreferencesForm(request.POST)
     if not form.is_valid():
-        if request.htmx:
+        if htmx.wants_fragment(request):
             return render(
                 request,
                 "accounts/profile.html#preferences",
@@ -214,7 +215,7 @@ def preferences_set(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Language and theme saved in this browser (the platform does not keep them)."))
     response: HttpResponse = (
-        HttpResponseClientRefresh() if request.htmx else HttpResponseRedirect(reverse("accounts:profile"))
+        HttpResponseClientRefresh() if htmx.is_htmx(request) else HttpResponseRedirect(reverse("accounts:profile"))
     )
     preferences.remember(request, response, language=language, theme=theme)
     return response

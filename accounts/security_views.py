@@ -14,10 +14,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services
-from accounts.feedback import failure_status, form_write, success, upstream_message
+from accounts.feedback import failure_status, form_write, success
 from accounts.forms import (
     AccountDeletionForm,
     DeletionConfirmForm,
@@ -29,7 +28,9 @@ from accounts.forms import (
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.inline_fields import editing_form, inline_field
 from activity import services as activity_services
+from dashboard import htmx
 from dashboard.concurrency import page_gather, value
+from dashboard.feedback import upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.account import TfaStatus
 from dashboard.upstream.types import User
@@ -193,21 +194,21 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
         )
         if failure is None:
             notice = success(request, _("Your password was changed. Use the new one next time you sign in."))
-            if not request.htmx:
+            if not htmx.wants_fragment(request):
                 return HttpResponseRedirect(reverse("accounts:authentication") + "#password")
             fresh = PasswordChangeForm(identity=(user.username, user.email))
             context = {"user": user, "password_form": fresh, "password_notice": notice}
             return render(request, "accounts/authentication.html#password", context)
     keep_typed_passwords(form)
     status = failure_status(request, failure)
-    if request.htmx:
+    if htmx.wants_fragment(request):
         context = {"user": user, "password_form": form}
         return render(request, "accounts/authentication.html#password", context, status=status)
     return render_authentication(request, user=user, password_form=form, status=status)
 
 
 def _tfa_response(request: AuthenticatedRequest, tfa: TfaSection, status: int = 200) -> HttpResponse:
-    if request.htmx:
+    if htmx.wants_fragment(request):
         return render(request, "accounts/authentication.html#tfa", {"tfa": tfa}, status=status)
     return render_authentication(request, tfa=tfa, status=status)
 
@@ -246,7 +247,7 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
     uri = services.tfa_pending_uri(session=request.session)
     if uri is None:
         notice = _("The set-up expired or was finished elsewhere. Start again.")
-        status = 200 if request.htmx else 409
+        status = 200 if htmx.wants_fragment(request) else 409
         return _tfa_response(request, TfaSection(status=_status_or_none(request), notice=notice), status)
     form = _tfa_form(data=request.POST)
     failure: errors.UpstreamError | None = None
@@ -285,7 +286,7 @@ def tfa_confirm(request: AuthenticatedRequest) -> HttpResponse:
 @signin_required
 def tfa_cancel(request: AuthenticatedRequest) -> HttpResponse:
     services.tfa_cancel(session=request.session)
-    if request.htmx:
+    if htmx.wants_fragment(request):
         return _tfa_response(request, TfaSection(status=_status_or_none(request)))
     return HttpResponseRedirect(reverse("accounts:authentication") + "#tfa")
 
@@ -314,7 +315,7 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error(None, upstream_message(exc))
         else:
             notice = success(request, _("Two-factor authentication is off. Sign-in now asks only for your password."))
-            if not request.htmx:
+            if not htmx.wants_fragment(request):
                 return HttpResponseRedirect(reverse("accounts:authentication") + "#tfa")
             return _tfa_response(request, TfaSection(status=TfaStatus(enabled=False, provider=None), notice=notice))
     tfa = TfaSection(status=TfaStatus(enabled=True, provider="totp"), form=form)
@@ -360,7 +361,7 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
             if not emailed:
                 return _goodbye(request)
             url = reverse("accounts:authentication") + "#deletion"
-            if not request.htmx:
+            if not htmx.wants_fragment(request):
                 return HttpResponseRedirect(url)
             form = AccountDeletionForm(username=user.username, unchecked_regions=unchecked)
     return _deletion_response(request, user, check, form=form, error=error, status=status)
@@ -409,12 +410,11 @@ def account_deletion_confirm(request: AuthenticatedRequest) -> HttpResponse:
 def account_deletion_cancel(request: AuthenticatedRequest) -> HttpResponse:
     services.account_deletion_cancel(session=request.session)
     url = reverse("accounts:authentication") + "#deletion"
-    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    return htmx.redirect(request, url)
 
 
 def _goodbye(request: HttpRequest) -> HttpResponse:
-    goodbye = reverse("accounts:goodbye")
-    return HttpResponseClientRedirect(goodbye) if getattr(request, "htmx", False) else HttpResponseRedirect(goodbye)
+    return htmx.redirect(request, reverse("accounts:goodbye"))
 
 
 def _deletion_response(
@@ -427,7 +427,7 @@ def _deletion_response(
     error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    if request.htmx:
+    if htmx.wants_fragment(request):
         deletion = _deletion_section(request, user, check, form=form, confirm_form=confirm_form, error=error)
         return render(request, "accounts/authentication.html#deletion", {"user": user, "deletion": deletion})
     return render_authentication(

@@ -8,18 +8,19 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
-from accounts.feedback import failure_status, form_write, success, upstream_message
+from accounts.feedback import failure_status, form_write, success
 from accounts.forms import ApiTokenForm
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.middleware import signin_redirect
+from dashboard import htmx
 from dashboard.concurrency import page_gather, value
+from dashboard.feedback import upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.types import CreatedToken, Token
 
@@ -71,8 +72,7 @@ def render_tokens(
         "confirm_error": confirm_error,
         "notice": notice,
     }
-    template = "accounts/api_tokens.html#tokens" if request.htmx else "accounts/api_tokens.html"
-    return render(request, template, context, status=status)
+    return htmx.render(request, "accounts/api_tokens.html", context, fragment="tokens", status=status)
 
 
 @require_GET
@@ -107,7 +107,7 @@ def _row(request: AuthenticatedRequest, token_id: str) -> TokenRow | None:
 
 def _gone(request: AuthenticatedRequest) -> HttpResponse:
     notice = success(request, _("This API token is already gone."))
-    if not request.htmx:
+    if not htmx.wants_fragment(request):
         return HttpResponseRedirect(reverse("accounts:api_tokens"))
     return render_tokens(request, notice=notice)
 
@@ -178,6 +178,6 @@ def api_token_delete(request: AuthenticatedRequest, token_id: str) -> HttpRespon
             request, _("You deleted the API token this session used, so you are signed out. Sign in again.")
         )
     notice = success(request, _("API token “%(name)s” deleted. It no longer works.") % {"name": row.token.name})
-    if not request.htmx:
+    if not htmx.wants_fragment(request):
         return HttpResponseRedirect(reverse("accounts:api_tokens"))
     return render_tokens(request, notice=notice)

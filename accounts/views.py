@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from accounts import services, throttle
 from accounts import session as account_session
 from accounts.forms import OtpForm, PasswordSigninForm, TokenSigninForm
 from dashboard import preferences
+from dashboard.feedback import Wording, upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.types import User
 
@@ -74,13 +76,17 @@ def _identity(request: HttpRequest, method: str) -> str:
     return throttle.token_fingerprint(request.POST.get("api_token", ""))
 
 
-def _upstream_message(exc: errors.UpstreamError) -> str:
-    if isinstance(exc, errors.RateLimited):
-        return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
-    if isinstance(exc, errors.MalformedResponse):
-        # It did answer: "cannot be reached" would send the person to check their network.
-        return _("The platform sent an answer we could not read, so you are not signed in. Please try again later.")
-    return _("The platform API cannot be reached right now. Nothing was changed; please try again in a moment.")
+# A sign-in changes nothing upstream: only a busy platform and an unreadable answer are said apart.
+SIGN_IN = Wording(
+    unreachable=gettext_lazy(
+        "The platform API cannot be reached right now. Nothing was changed; please try again in a moment."
+    ),
+    busy=gettext_lazy("The platform is receiving too many requests from this account. Wait a minute and try again."),
+    # It did answer: "cannot be reached" would send the person to check their network.
+    unreadable=gettext_lazy(
+        "The platform sent an answer we could not read, so you are not signed in. Please try again later."
+    ),
+)
 
 
 @never_cache
@@ -155,7 +161,7 @@ def _attempt_signin(request: HttpRequest, method: str, form: forms.Form, next_ur
             form.add_error("password", _("The email/username or the password is not right."))
         return None
     except errors.UpstreamError as exc:
-        form.add_error(None, _upstream_message(exc))
+        form.add_error(None, upstream_message(exc, wording=SIGN_IN))
         return None
     if method == "password":
         throttle.clear_identity(request, form.cleaned_data["login"])
@@ -190,7 +196,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
                 throttle.record_failure(request, pending["login"])
                 form.add_error("otp", _otp_refused(form.cleaned_data["otp"]))
             except errors.UpstreamError as exc:
-                form.add_error(None, _upstream_message(exc))
+                form.add_error(None, upstream_message(exc, wording=SIGN_IN))
             else:
                 throttle.clear_identity(request, pending["login"])
                 messages.success(request, _("You are signed in."))

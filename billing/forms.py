@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from billing.invoices import PER_PAGE_CHOICES, InvoiceFilter
-from dashboard import countries, platform_text
+from dashboard import countries
 from dashboard.upstream.billing import INVOICE_STATES
 
 MAX_RANGE_DAYS = 366
@@ -95,13 +95,6 @@ class BillingProfileForm(forms.Form):
                 )
             self.add_error("vat_number", message)
         return cleaned
-
-    def add_upstream_errors(self, upstream_errors: dict[str, list[str]]) -> None:
-        """The platform's 422 messages in our words, under their field when it is one of ours."""
-        for field_name, messages in upstream_errors.items():
-            target = field_name if field_name in self.fields else None
-            for message in messages:
-                self.add_error(target, platform_text.field_error(field_name, message, apart=target is None))
 
     def full_clean(self) -> None:
         super().full_clean()

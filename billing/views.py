@@ -15,11 +15,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services as account_services
 from accounts.http import AuthenticatedRequest, signin_required
@@ -30,8 +29,9 @@ from billing import invoices as billing_invoices
 from billing import reports as billing_reports
 from billing import usage as billing_usage
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm
-from dashboard import billing_calendar, concurrency
+from dashboard import billing_calendar, concurrency, htmx
 from dashboard.concurrency import value
+from dashboard.feedback import Wording, add_field_errors, upstream_message
 from dashboard.listing import csv_text, paginate, positive_int
 from dashboard.upstream import billing as upstream
 from dashboard.upstream import downloads, errors
@@ -40,10 +40,6 @@ from dashboard.upstream.parse import Page
 logger = logging.getLogger("dashboard.billing")
 
 CHART_MONTHS = (12, 24, 36)
-
-
-def _template(request: AuthenticatedRequest, page: str, fragment: str) -> str:
-    return f"{page}#{fragment}" if request.htmx else page
 
 
 def _today() -> date:
@@ -63,9 +59,9 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     per_page = positive_int(
         request.GET.get("per_page"), billing_invoices.DEFAULT_PER_PAGE, choices=billing_invoices.PER_PAGE_CHOICES
     )
-    if request.htmx and request.htmx.target == "payment-history":
+    if htmx.wants_fragment(request) and request.htmx.target == "payment-history":
         history = _operations(request, page, per_page)
-        return render(request, "billing/billing.html#payment-history", {**history})
+        return htmx.render(request, "billing/billing.html", history, fragment="payment-history")
     parts = concurrency.page_gather(
         request,
         profile=lambda: payment.billing_profile(caller=request.caller),
@@ -144,7 +140,7 @@ def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict
 def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     """The profile form: inline in the Billing page with htmx, its own page without JS."""
     profile = payment.billing_profile(caller=request.caller)
-    template = _template(request, "billing/profile_form.html", "profile-form")
+    template = htmx.template(request, "billing/profile_form.html", "profile-form")
     if request.method == "GET":
         initial = profile.editable_values() if profile else {}
         return render(request, template, {"form": BillingProfileForm(initial=initial), "profile": profile})
@@ -153,24 +149,29 @@ def billing_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
         try:
             payment.billing_profile_save(caller=request.caller, profile=profile, fields=form.cleaned_data)
         except errors.ValidationFailed as exc:
-            form.add_upstream_errors(exc.errors)
+            add_field_errors(form, exc)
         except errors.UpstreamError as exc:
-            form.add_error(None, _upstream_message(exc))
+            form.add_error(None, upstream_message(exc, wording=SAVE))
         else:
             messages.success(request, _("Billing profile saved."))
-            url = reverse("billing:billing")
-            return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
-    return render(request, template, {"form": form, "profile": profile}, status=200 if request.htmx else 400)
+            return htmx.redirect(request, reverse("billing:billing"))
+    status = 200 if htmx.wants_fragment(request) else 400
+    return render(request, template, {"form": form, "profile": profile}, status=status)
 
 
-def _upstream_message(exc: errors.UpstreamError) -> str:
-    if isinstance(exc, errors.RateLimited):
-        return _("The platform is receiving too many requests from this account. Wait a minute and try again.")
-    if isinstance(exc, errors.Conflict | errors.BadRequest | errors.Forbidden):
-        return _("The platform refused the change. Nothing was saved.")
-    if isinstance(exc, errors.MalformedResponse):
-        return _("The platform sent an answer we could not read. Reload the page to see whether the change was made.")
-    return _("The platform API cannot be reached right now. Nothing was saved; please try again in a moment.")
+# Saving the billing profile: the platform's reasons are not said, only that nothing was saved.
+SAVE = Wording(
+    unreachable=gettext_lazy(
+        "The platform API cannot be reached right now. Nothing was saved; please try again in a moment."
+    ),
+    busy=gettext_lazy("The platform is receiving too many requests from this account. Wait a minute and try again."),
+    conflict=gettext_lazy("The platform refused the change. Nothing was saved."),
+    bad_request=gettext_lazy("The platform refused the change. Nothing was saved."),
+    forbidden=gettext_lazy("The platform refused the change. Nothing was saved."),
+    unreadable=gettext_lazy(
+        "The platform sent an answer we could not read. Reload the page to see whether the change was made."
+    ),
+)
 
 
 # Invoices --------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
             context["previous_query"] = _filter_query(request, page=shown.pagination.previous_page)
         if shown.pagination.next_page:
             context["next_query"] = _filter_query(request, page=shown.pagination.next_page)
-    return render(request, _template(request, "billing/invoices.html", "invoice-results"), context)
+    return htmx.render(request, "billing/invoices.html", context, fragment="invoice-results")
 
 
 @require_GET
@@ -278,10 +279,10 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     except errors.UpstreamError as exc:
         billing_invoices.forget_pdf_location(caller=request.caller, invoice_id=invoice_id)
         return _download_failed(request, invoice_id, _download_message(exc), _download_status(exc))
-    if request.htmx:
+    if htmx.is_htmx(request):
         if billing_invoices.downloads_busy():
             return _downloads_busy(request, invoice_id)
-        return HttpResponseClientRedirect(reverse("billing:invoice_download", args=[invoice_id]))
+        return htmx.redirect(request, reverse("billing:invoice_download", args=[invoice_id]))
     slot = billing_invoices.download_slot()
     if slot is None:
         return _downloads_busy(request, invoice_id)
@@ -301,30 +302,33 @@ def invoice_download(request: AuthenticatedRequest, invoice_id: str) -> HttpResp
     return response
 
 
+# A PDF or an archive fetched through the dashboard: the file host's own failures are said apart.
+DOWNLOAD = Wording(
+    unreachable=gettext_lazy(
+        "The invoice PDF could not be fetched from the platform right now. Please try again in a moment."
+    ),
+    busy=gettext_lazy("Too many requests to the platform: wait a minute, then download the PDF again."),
+    file_host_redirects=gettext_lazy(
+        "The platform's file host sent the download through too many redirects, so it was stopped. "
+        "Please try again later, or download the PDF from the platform's own dashboard."
+    ),
+    file_host_refused=gettext_lazy(
+        "The platform sent the download to a host this dashboard is not allowed to contact, so nothing "
+        "was fetched. Please download the PDF from the platform's own dashboard, and tell this "
+        "dashboard's operator."
+    ),
+    file_host_slow=ngettext_lazy(
+        "The platform's file host sent the PDF too slowly, so the download was stopped after "
+        "%(seconds)s second. Please try again in a few minutes.",
+        "The platform's file host sent the PDF too slowly, so the download was stopped after "
+        "%(seconds)s seconds. Please try again in a few minutes.",
+        "seconds",
+    ),
+)
+
+
 def _download_message(exc: errors.UpstreamError) -> str:
-    if isinstance(exc, errors.RateLimited):
-        return _("Too many requests to the platform: wait a minute, then download the PDF again.")
-    if isinstance(exc, downloads.DownloadRefused) and exc.reason == "redirects":
-        return _(
-            "The platform's file host sent the download through too many redirects, so it was stopped. "
-            "Please try again later, or download the PDF from the platform's own dashboard."
-        )
-    if isinstance(exc, downloads.DownloadRefused):
-        return _(
-            "The platform sent the download to a host this dashboard is not allowed to contact, so nothing "
-            "was fetched. Please download the PDF from the platform's own dashboard, and tell this "
-            "dashboard's operator."
-        )
-    if isinstance(exc, downloads.DownloadTooSlow):
-        seconds = math.ceil(settings.DOWNLOAD_DEADLINE_SECONDS)
-        return ngettext(
-            "The platform's file host sent the PDF too slowly, so the download was stopped after "
-            "%(seconds)s second. Please try again in a few minutes.",
-            "The platform's file host sent the PDF too slowly, so the download was stopped after "
-            "%(seconds)s seconds. Please try again in a few minutes.",
-            seconds,
-        ) % {"seconds": seconds}
-    return _("The invoice PDF could not be fetched from the platform right now. Please try again in a moment.")
+    return upstream_message(exc, wording=DOWNLOAD, deadline_seconds=math.ceil(settings.DOWNLOAD_DEADLINE_SECONDS))
 
 
 def _download_status(exc: errors.UpstreamError) -> int:
@@ -350,9 +354,9 @@ def _downloads_busy(request: AuthenticatedRequest, invoice_id: str | None) -> Ht
 
 
 def _download_failed(request: AuthenticatedRequest, invoice_id: str, message: str, status: int) -> HttpResponse:
-    template = _template(request, "billing/download_failed.html", "download-error")
     # htmx swaps 4xx/5xx answers too (base.html), so the message replaces the button.
-    return render(request, template, {"message": message, "invoice_id": invoice_id}, status=status)
+    context = {"message": message, "invoice_id": invoice_id}
+    return htmx.render(request, "billing/download_failed.html", context, fragment="download-error", status=status)
 
 
 # Reports (team admins) -------------------------------------------------------------------------
@@ -369,14 +373,14 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     read = concurrency.page_gather(request, invoices=lambda: billing_invoices.all_invoices(caller=request.caller))
     if isinstance(read["invoices"], errors.UpstreamError):
         context["invoices_error"] = read["invoices"]
-        return render(request, _template(request, "billing/reports.html", "spend"), context, status=200)
+        return htmx.render(request, "billing/reports.html", context, fragment="spend")
     every: list[upstream.Invoice] = value(read["invoices"])
     series = billing_reports.monthly_spend(every, months=months)
     context["series"] = series
     context["chart"] = billing_reports.spend_chart(series)
     context["running"] = billing_reports.running_month_spend(every)
-    if request.htmx:
-        return render(request, "billing/reports.html#spend", context)
+    if htmx.wants_fragment(request):
+        return htmx.render(request, "billing/reports.html", context, fragment="spend")
     years = sorted({i.billing_month.year for i in every if i.billing_month}, reverse=True)
     year = positive_int(request.GET.get("year"), years[0] if years else today.year)
     context.update(
@@ -456,7 +460,7 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
             reads["invoices"] = lambda: billing_invoices.all_invoices(caller=request.caller)
     results = concurrency.page_gather(request, **reads)  # with the banner's reads on a full page
     if chosen is None or usage_reads is None:
-        status = 200 if request.htmx else 400
+        status = 200 if htmx.wants_fragment(request) else 400
     else:
         try:
             context["report"] = usage_reads.build(results)
@@ -468,7 +472,7 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
             if chosen.preset != "custom"
             else {"preset": "custom", "from": chosen.date_from.isoformat(), "to": chosen.date_to.isoformat()}
         )
-    return render(request, _template(request, "billing/usage.html", "usage-body"), context, status=status)
+    return htmx.render(request, "billing/usage.html", context, fragment="usage-body", status=status)
 
 
 def _invoiced_months(read: Any, date_from: date, date_to: date) -> billing_usage.InvoicedMonths | None:

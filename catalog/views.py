@@ -3,7 +3,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -13,20 +12,15 @@ from accounts.middleware import caller_of
 from billing.summary import show_banner
 from catalog import estimator as price_estimator
 from catalog import services
+from dashboard import htmx
 from dashboard.caller import Caller
 from dashboard.concurrency import page_gather
-
-
-def _fragment(request: HttpRequest) -> bool:
-    """An htmx request gets only the fragment it swaps, except when htmx restores history."""
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _catalog_data(request: HttpRequest, caller: Caller | None) -> services.CatalogData:
     """The page's one gather: the catalog's reads and, for a signed-in person's full page, the
     account banner's (as on every other page; the layout shows it)."""
-    if caller is not None and not _fragment(request):
+    if caller is not None and not htmx.wants_fragment(request):
         show_banner(request, caller)
     reads = services.catalog_reads(caller=caller)
     return reads.build(page_gather(request, **reads.calls))
@@ -49,8 +43,7 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
         "providers": selected.providers if selected else data.providers,
         "signin_url": reverse("accounts:signin") + "?" + urlencode({"next": request.get_full_path()}),
     }
-    template = "catalog/catalog.html#addons" if _fragment(request) else "catalog/catalog.html"
-    return render(request, template, context)
+    return htmx.render(request, "catalog/catalog.html", context, fragment="addons")
 
 
 @require_GET
@@ -62,8 +55,7 @@ def estimator(request: HttpRequest) -> HttpResponse:
     estimate = price_estimator.estimate(request.GET, data.sizes, data.providers)
     path = reverse("catalog:estimator") + (f"?{estimate.query}" if estimate.query else "")
     context = {"data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}
-    if _fragment(request):
-        response = render(request, "catalog/estimator.html#estimate-update", context)
+    response = htmx.render(request, "catalog/estimator.html", context, fragment="estimate-update")
+    if htmx.wants_fragment(request):
         response["HX-Replace-Url"] = path
-        return response
-    return render(request, "catalog/estimator.html", context)
+    return response

@@ -3,7 +3,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.services import current_user
 from activity import services, wording
+from dashboard import htmx
 from dashboard.concurrency import gather, page_gather, value
 from dashboard.listing import positive_int
 from dashboard.upstream import errors
@@ -71,8 +71,7 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
             context["previous_query"] = _query(kind=kind, per_page=per_page, page=p.previous_page)
         if p.next_page:
             context["next_query"] = _query(kind=kind, per_page=per_page, page=p.next_page)
-    template = "activity/activity.html#activity-results" if request.htmx else "activity/activity.html"
-    return render(request, template, context)
+    return htmx.render(request, "activity/activity.html", context, fragment="activity-results")
 
 
 @require_GET

@@ -20,7 +20,7 @@ from accounts.http import AuthenticatedRequest, signin_required
 from billing import invoices as billing_invoices
 from billing import payment as billing_payment
 from billing import usage as billing_usage
-from dashboard import billing_calendar, preferences
+from dashboard import billing_calendar, htmx, preferences
 from dashboard.concurrency import gather, page_gather
 from dashboard.preferences import THEMES
 from dashboard.upstream import health
@@ -99,7 +99,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     """The account at a glance. Each part is fetched side by side and fails on its own, with a retry
     that reloads only that part (``?part=…`` with htmx)."""
     part = request.GET.get("part", "")
-    wanted = (part,) if request.htmx and part in OVERVIEW_PARTS else OVERVIEW_PARTS
+    fragment = f"{part}-part" if htmx.wants_fragment(request) and part in OVERVIEW_PARTS else None
+    wanted = (part,) if fragment else OVERVIEW_PARTS
     today = billing_calendar.today()
     # Each part's reads, by the names the account banner gives the same reads (``user``,
     # ``invoices``): the page's one gather makes each once.
@@ -133,9 +134,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         context["last_invoice"] = billing_invoices.last_complete_invoice(invoices)
         context["running_invoice"] = next((i for i in invoices if billing_calendar.in_progress(i)), None)
         context["failed_invoices"], _new = billing_invoices.invoices_needing_action(invoices)
-    if request.htmx and part in OVERVIEW_PARTS:
-        return render(request, f"dashboard/overview.html#{part}-part", context)
-    return render(request, "dashboard/overview.html", context)
+    return htmx.render(request, "dashboard/overview.html", context, fragment=fragment)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -33,6 +33,17 @@ def test_it_shows_only_the_fragment_to_htmx(signed_in_as):
     assert 'id="invoice-results"' in body
 
 
+def test_it_gives_the_whole_page_when_htmx_restores_history(signed_in_as):
+    # The filters push their URL; with no history cache, Back asks htmx to fetch it again and it
+    # replaces the whole body with the answer: a fragment there would leave a page without its layout.
+    client = signed_in_as("teamadmin")
+    response = client.get("/invoices/?state=paid", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body
+    assert 'id="invoice-results"' in body
+
+
 def test_it_handles_pagination_edges(signed_in_as, sandbox_invoices):
     client = signed_in_as("teamadmin")
     total = len(sandbox_invoices("teamadmin"))

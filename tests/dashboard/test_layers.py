@@ -16,6 +16,8 @@ CORE = (
     "dashboard.concurrency",
     "dashboard.countries",
     "dashboard.env",
+    "dashboard.feedback",
+    "dashboard.htmx",
     "dashboard.listing",
     "dashboard.logging",
     "dashboard.money",
