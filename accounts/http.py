@@ -28,7 +28,8 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 def signin_required(view: View) -> View:
     """Gives the view ``request.account`` and ``request.caller`` (what services take, set by
     ``CallerMiddleware``), or sends the person to sign in. Full pages of these views show the account
-    banner: ``dashboard.middleware.AccountBannerMiddleware`` starts its reads before the view."""
+    banner: ``dashboard.middleware.AccountBannerMiddleware`` names its reads before the view, and
+    the view's one ``page_gather`` makes them. Nothing is started here."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

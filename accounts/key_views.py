@@ -15,6 +15,7 @@ from accounts.feedback import failure_status, form_write, success
 from accounts.forms import SshKeyForm
 from accounts.http import AuthenticatedRequest, signin_required
 from dashboard import htmx
+from dashboard.concurrency import page_gather, value
 from dashboard.feedback import upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.account import SshKey
@@ -39,11 +40,9 @@ def render_keys(
     notice: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    load_error: errors.UpstreamError | None = None
-    try:
-        keys = services.ssh_keys(caller=request.caller)
-    except errors.UpstreamError as exc:
-        keys, load_error = [], exc
+    loaded = page_gather(request, keys=lambda: services.ssh_keys(caller=request.caller))["keys"]
+    load_error = loaded if isinstance(loaded, errors.UpstreamError) else None
+    keys = [] if load_error is not None else value(loaded)
     context = {
         "rows": [KeyRow(key, sshkeys.describe(key.content)) for key in keys],
         "load_error": load_error,

@@ -29,6 +29,7 @@ from accounts.http import AuthenticatedRequest, signin_required
 from accounts.inline_fields import PAGES, edit_form, editing_form, inline_field
 from accounts.security_views import render_authentication
 from dashboard import htmx, preferences
+from dashboard.concurrency import page_gather, value
 from dashboard.feedback import upstream_message
 from dashboard.preferences import theme_of
 from dashboard.upstream import errors
@@ -71,7 +72,11 @@ def render_profile(
     preferences_form: PreferencesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = user or services.current_user_future(caller=request.caller).result()
+    known = user  # the page's one gather: the user (unless the view has it) and the banner's reads
+    results = page_gather(
+        request, user=(lambda: known) if known is not None else (lambda: services.current_user(caller=request.caller))
+    )
+    user = value(results["user"])
     fields = [
         inline_field(user, name, "profile", form=editing_form(request, user, name, field_form))
         for name in INLINE_FIELDS
@@ -112,12 +117,10 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
         editing = request.GET.get("edit") == "1"
         if not htmx.wants_fragment(request):
             return HttpResponseRedirect(reverse(PAGES[page]) + (f"?edit={name}" if editing else "") + f"#field-{name}")
-        user = services.current_user_future(caller=request.caller).result()
+        user = services.current_user(caller=request.caller)
         form = edit_form(user, name) if editing else None
         return render(request, "accounts/_inline_field.html", {"item": inline_field(user, name, page, form=form)})
-    has_password = (
-        services.current_user_future(caller=request.caller).result().has_password if name == "email" else True
-    )
+    has_password = services.current_user(caller=request.caller).has_password if name == "email" else True
     form = ProfileFieldForm(name, request.POST, has_password=has_password)
     failure: errors.UpstreamError | None = None
     if form.is_valid():
@@ -138,7 +141,7 @@ def profile_field_edit(request: AuthenticatedRequest, name: str) -> HttpResponse
     keep_typed_passwords(form)
     status = failure_status(request, failure)
     if htmx.wants_fragment(request):
-        user = services.current_user_future(caller=request.caller).result()
+        user = services.current_user(caller=request.caller)
         item = inline_field(user, name, page, form=form)
         return render(request, "accounts/_inline_field.html", {"item": item}, status=status)
     if page == "authentication":
@@ -162,7 +165,7 @@ def newsletter_set(request: AuthenticatedRequest) -> HttpResponse:
     except errors.UpstreamError as exc:
         form.add_error(None, upstream_message(exc))
         if htmx.wants_fragment(request):
-            user = services.current_user_future(caller=request.caller).result()
+            user = services.current_user(caller=request.caller)
             return render(
                 request,
                 "accounts/profile.html#newsletter",

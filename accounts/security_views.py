@@ -28,7 +28,8 @@ from accounts.forms import (
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.inline_fields import editing_form, inline_field
 from activity import services as activity_services
-from dashboard import concurrency, htmx
+from dashboard import htmx
+from dashboard.concurrency import page_gather, value
 from dashboard.feedback import upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.account import TfaStatus
@@ -109,6 +110,7 @@ def _tfa_form(*, allow_recovery: bool = False, data: object = None) -> TfaCodeFo
 def render_authentication(
     request: AuthenticatedRequest,
     *,
+    user: User | None = None,
     field_form: ProfileFieldForm | None = None,
     password_form: PasswordChangeForm | None = None,
     password_notice: str | None = None,
@@ -118,17 +120,25 @@ def render_authentication(
     confirm_form: DeletionConfirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    reads: dict[str, Callable[[], object]] = {"apps": lambda: services.owned_apps(caller=request.caller)}
-    reads["security"] = lambda: activity_services.security_recent(caller=request.caller)
+    """The page's one gather: the user (unless the view has it), the owned-apps check, the latest
+    security events and the 2FA state (unless the view has it), and the account banner's reads."""
+    known = user
+    check_reads = services.owned_apps_reads(caller=request.caller)
+    reads: dict[str, Callable[[], object]] = {
+        **check_reads.calls,
+        "user": (lambda: known) if known is not None else (lambda: services.current_user(caller=request.caller)),
+        "security": lambda: activity_services.security_recent(caller=request.caller),
+    }
     if tfa is None:
         reads["tfa"] = lambda: services.tfa_status(caller=request.caller)
-    results = concurrency.gather(**reads)
-    user = services.current_user_future(caller=request.caller).result()
+    results = page_gather(request, **reads)
+    user = value(results["user"])
     if tfa is None:
         tfa = _tfa_section(request, results["tfa"])
-    check = results["apps"]
-    if isinstance(check, Exception):
-        check = services.OwnedApps(apps=[], regions=[], failed_regions=[], error=_as_upstream(check))
+    try:
+        check = check_reads.build(results)
+    except Exception as exc:
+        check = services.OwnedApps(apps=[], regions=[], failed_regions=[], error=_as_upstream(exc))
     context = {
         "user": user,
         "email": inline_field(user, "email", "authentication", form=editing_form(request, user, "email", field_form)),
@@ -164,7 +174,7 @@ def authentication(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @signin_required
 def password_change(request: AuthenticatedRequest) -> HttpResponse:
-    user = services.current_user_future(caller=request.caller).result()
+    user = services.current_user(caller=request.caller)
     form = PasswordChangeForm(request.POST, identity=(user.username, user.email))
     failure: errors.UpstreamError | None = None
     if not user.has_password:
@@ -194,7 +204,7 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
     if htmx.wants_fragment(request):
         context = {"user": user, "password_form": form}
         return render(request, "accounts/authentication.html#password", context, status=status)
-    return render_authentication(request, password_form=form, status=status)
+    return render_authentication(request, user=user, password_form=form, status=status)
 
 
 def _tfa_response(request: AuthenticatedRequest, tfa: TfaSection, status: int = 200) -> HttpResponse:
@@ -317,8 +327,12 @@ def tfa_disable(request: AuthenticatedRequest) -> HttpResponse:
 def account_delete(request: AuthenticatedRequest) -> HttpResponse:
     """Checks owned apps again on the server (the page may be stale), then asks the platform to
     delete the account: it emails a confirmation token (or, without that flow, deletes at once)."""
-    user: User = services.current_user_future(caller=request.caller).result()
-    check = services.owned_apps(caller=request.caller, user=user, fresh=True)
+    check_reads = services.owned_apps_reads(caller=request.caller, fresh=True)
+    results = page_gather(
+        request, **{**check_reads.calls, "user": lambda: services.current_user(caller=request.caller)}
+    )
+    user: User = value(results["user"])
+    check = check_reads.build(results)
     unchecked = check.failed_regions if check.confirmable else []
     form = AccountDeletionForm(request.POST, username=user.username, unchecked_regions=unchecked)
     error: str | None = None
@@ -358,12 +372,12 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
 def account_deletion_confirm(request: AuthenticatedRequest) -> HttpResponse:
     """The token from the platform's email: pasted into the form, or brought by the email's link
     (``?deletion=<id>&token=<token>``, which only fills the form: a GET never deletes)."""
-    user: User = services.current_user_future(caller=request.caller).result()
     if request.method == "GET":
         form = DeletionConfirmForm(
             initial={"deletion": request.GET.get("deletion", ""), "token": request.GET.get("token", "")}
         )
         return render_authentication(request, confirm_form=form)
+    user: User = services.current_user(caller=request.caller)
     form = DeletionConfirmForm(request.POST)
     error: str | None = None
     status = 400
@@ -386,7 +400,8 @@ def account_deletion_confirm(request: AuthenticatedRequest) -> HttpResponse:
             status = failure_status(request, exc)
         else:
             return _goodbye(request)
-    check = services.owned_apps(caller=request.caller, user=user)
+    check_reads = services.owned_apps_reads(caller=request.caller)
+    check = check_reads.build(page_gather(request, **{**check_reads.calls, "user": lambda: user}))
     return _deletion_response(request, user, check, confirm_form=form, error=error, status=status)
 
 
@@ -416,7 +431,7 @@ def _deletion_response(
         deletion = _deletion_section(request, user, check, form=form, confirm_form=confirm_form, error=error)
         return render(request, "accounts/authentication.html#deletion", {"user": user, "deletion": deletion})
     return render_authentication(
-        request, deletion_form=form, confirm_form=confirm_form, deletion_error=error, status=status
+        request, user=user, deletion_form=form, confirm_form=confirm_form, deletion_error=error, status=status
     )
 
 

@@ -10,9 +10,10 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
 from accounts import session as account_session
-from dashboard import concurrency, readcache
+from dashboard import readcache
 from dashboard.caller import Caller
-from dashboard.regions import regions as platform_regions
+from dashboard.concurrency import Reads, Results, value
+from dashboard.regions import PerRegion, per_region
 from dashboard.upstream import account, errors, tokens, users
 from dashboard.upstream.types import CreatedToken, Token, User
 
@@ -142,14 +143,9 @@ def signout(*, session: SessionBase) -> None:
 def current_user(*, caller: Caller) -> User:
     """The signed-in user, reused for a few seconds per user (and only for that user).
 
-    Views should call ``current_user_future(caller=...).result()`` so that the layout and the view
-    share one fetch."""
+    A page reads it as ``user`` in its one gather, the name the account banner gives it too, so the
+    layout and the view share one fetch."""
     return readcache.cached(caller, "self", lambda: users.user_self(auth=caller.auth))
-
-
-def current_user_future(*, caller: Caller) -> concurrency.Task[User]:
-    """One fetch of the signed-in user per request, shared by the layout and the view."""
-    return caller.shared("user", lambda: current_user(caller=caller))
 
 
 # --- Account pages: profile, authentication, SSH keys, API tokens, deletion --------------------
@@ -391,31 +387,37 @@ def _owned_by(app: account.App, user: User) -> bool:
     return bool(app.owner.email) and app.owner.email.lower() == user.email.lower()
 
 
-def owned_apps(*, caller: Caller, user: User | None = None, fresh: bool = False) -> OwnedApps:
+def owned_apps_reads(*, caller: Caller, fresh: bool = False) -> Reads[OwnedApps]:
     """Check every region from AUTH ``/regions`` for apps this user owns (collaborations don't count).
 
-    The page reuses each region's app list for a few seconds; ``fresh`` (the deletion itself)
-    always asks again. The user is only needed at the end, so its fetch runs alongside."""
+    Each region's app list is a read of the page's one gather (``regions.per_region``), and so is
+    the user (``user``, the name the page gives it too). The page reuses each region's app list for
+    a few seconds; ``fresh`` (the deletion itself) always asks again."""
     auth = caller.auth
-    try:
-        regions = platform_regions(auth=auth)
-    except errors.UpstreamError as exc:
-        return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
-    if not regions:
-        return OwnedApps(apps=[], regions=[], failed_regions=[], error=errors.MalformedResponse("no regions"))
 
     def apps_of(region: account.Region) -> list[account.App]:
         if fresh:
             return account.app_list(auth=auth, region=region)
         return readcache.cached(caller, f"apps:{region.name}", lambda: account.app_list(auth=auth, region=region))
 
-    reads = {f"r{i}": (lambda region=region: apps_of(region)) for i, region in enumerate(regions)}
-    results = concurrency.gather(**reads)
-    user = user or current_user_future(caller=caller).result()
+    reads = per_region(auth=auth, name="apps", read=apps_of)
+    return Reads(
+        calls={**reads.calls, "user": lambda: current_user(caller=caller)},
+        build=lambda results: _owned_apps(reads, results),
+    )
+
+
+def _owned_apps(reads: Reads[PerRegion], results: Results) -> OwnedApps:
+    try:
+        per_region = reads.build(results)
+    except errors.UpstreamError as exc:
+        return OwnedApps(apps=[], regions=[], failed_regions=[], error=exc)
+    if not per_region:
+        return OwnedApps(apps=[], regions=[], failed_regions=[], error=errors.MalformedResponse("no regions"))
+    user: User = value(results["user"])
     apps: list[account.App] = []
     failed: list[str] = []
-    for i, region in enumerate(regions):
-        result = results[f"r{i}"]
+    for region, result in per_region:
         if isinstance(result, Exception):
             failed.append(region.display_name)
             logger.warning(
@@ -424,6 +426,7 @@ def owned_apps(*, caller: Caller, user: User | None = None, fresh: bool = False)
             )
             continue
         apps.extend(app for app in result if _owned_by(app, user))
+    regions = [region for region, _ in per_region]
     return OwnedApps(apps=sorted(apps, key=lambda a: (a.region, a.name)), regions=regions, failed_regions=failed)
 
 

@@ -19,6 +19,7 @@ from accounts.forms import ApiTokenForm
 from accounts.http import AuthenticatedRequest, signin_required
 from accounts.middleware import signin_redirect
 from dashboard import htmx
+from dashboard.concurrency import page_gather, value
 from dashboard.feedback import upstream_message
 from dashboard.upstream import errors
 from dashboard.upstream.types import CreatedToken, Token
@@ -57,11 +58,9 @@ def render_tokens(
     notice: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    load_error: errors.UpstreamError | None = None
-    try:
-        tokens = services.api_tokens(caller=request.caller)
-    except errors.UpstreamError as exc:
-        tokens, load_error = [], exc
+    loaded = page_gather(request, tokens=lambda: services.api_tokens(caller=request.caller))["tokens"]
+    load_error = loaded if isinstance(loaded, errors.UpstreamError) else None
+    tokens = [] if load_error is not None else value(loaded)
     own = services.session_token_id(session=request.session)
     context = {
         "rows": [TokenRow(token, token.id == own) for token in tokens],

@@ -39,8 +39,11 @@ def _set_latency(sandbox: stack.Service, latency_ms: int) -> None:
 
 
 def _clear_cache(store: redis.Redis) -> None:
-    """Every cached read goes; the sessions stay (same Redis database, kept by their key)."""
-    doomed = [key for key in store.scan_iter("*") if b"django.contrib.sessions" not in key]
+    """Every cached read goes; the sessions stay (same Redis database, kept by their key), and so do
+    the platform's regions (``public:regions``, kept an hour for everyone: a cold view of a running
+    dashboard finds them, as it did when each process kept them in memory)."""
+    kept = (b"django.contrib.sessions", b"public:regions")
+    doomed = [key for key in store.scan_iter("*") if not any(part in key for part in kept)]
     if doomed:
         store.delete(*doomed)
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 
-from dashboard import billing_calendar, concurrency, readcache
+from dashboard import billing_calendar, readcache
 from dashboard.caller import Caller
 from dashboard.money import Money, vat_on
 from dashboard.upstream import billing as upstream
@@ -29,32 +29,20 @@ DEFAULT_PER_PAGE = 20
 def _fetch_all_invoices(auth: Auth) -> list[upstream.Invoice]:
     first = upstream.invoice_list(auth=auth, page=1, per_page=INVOICES_PER_UPSTREAM_PAGE)
     invoices = list(first.items)
-    rest = range(2, first.pagination.total_pages + 1)
-    if rest:
-        results = concurrency.gather(
-            **{
-                f"p{n}": (lambda n=n: upstream.invoice_list(auth=auth, page=n, per_page=INVOICES_PER_UPSTREAM_PAGE))
-                for n in rest
-            }
-        )
-        for n in rest:
-            result = results[f"p{n}"]
-            if isinstance(result, Exception):
-                raise result
-            invoices.extend(result.items)
+    # Only page 1 tells how many pages there are: the rest is a second round, made here, inside
+    # this one read, one page after the other (no gather below the view). Rare: a monthly invoice
+    # makes a few dozen rows even for old accounts.
+    for n in range(2, first.pagination.total_pages + 1):
+        invoices.extend(upstream.invoice_list(auth=auth, page=n, per_page=INVOICES_PER_UPSTREAM_PAGE).items)
     unique = OrderedDict((invoice.id, invoice) for invoice in invoices)
     return sorted(unique.values(), key=lambda i: (i.billing_month or date.min, i.invoice_number), reverse=True)
 
 
 def all_invoices(*, caller: Caller) -> list[upstream.Invoice]:
     """Every invoice, newest month first. The upstream has no filters, so the dashboard filters;
-    a monthly invoice makes this a few dozen rows even for old accounts."""
+    a monthly invoice makes this a few dozen rows even for old accounts. A page reads it as
+    ``invoices`` in its one gather, the name the account banner gives it too (one read for both)."""
     return readcache.cached(caller, "invoices", lambda: _fetch_all_invoices(caller.auth))
-
-
-def all_invoices_future(*, caller: Caller) -> concurrency.Task[list[upstream.Invoice]]:
-    """One fetch per request, shared by the account banner and the page."""
-    return caller.shared("invoices", lambda: all_invoices(caller=caller))
 
 
 def invoice(*, caller: Caller, invoice_id: str) -> upstream.Invoice:

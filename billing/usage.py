@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from dashboard import billing_calendar, concurrency, readcache
+from dashboard import billing_calendar, readcache
 from dashboard.caller import Caller
+from dashboard.concurrency import Reads, Results
 from dashboard.money import HOURS_PER_30_DAYS, Money, plain_amount
+from dashboard.regions import PerRegion, per_region
 from dashboard.regions import regions as platform_regions
 from dashboard.upstream import account as upstream_account
 from dashboard.upstream import billing as upstream
@@ -73,13 +75,13 @@ def regions(*, caller: Caller) -> list[upstream_account.Region]:
     return platform_regions(auth=caller.auth)
 
 
-def usage_report(*, caller: Caller, date_from: date, date_to: date, now: datetime | None = None) -> UsageReport:
+def usage_reads(*, caller: Caller, date_from: date, date_to: date, now: datetime | None = None) -> Reads[UsageReport]:
     """Usage of every region for ``[date_from, date_to]`` (inclusive), apps sorted by name.
 
-    Usage is per region (each regional API knows only its apps), so every region is asked at once.
-    One failing region is reported, not fatal; all failing is an error."""
+    Usage is per region (each regional API knows only its apps): one read per region, side by
+    side in the page's one gather (``regions.per_region``). One failing region is reported, not
+    fatal; all failing (or the regions) is an error, raised by ``build``."""
     auth = caller.auth
-    region_list = regions(caller=caller)
     upstream_to = date_to + timedelta(days=1)  # the upstream excludes `to`
 
     def fetch(region: upstream_account.Region) -> list[upstream.AppUsage]:
@@ -89,18 +91,25 @@ def usage_report(*, caller: Caller, date_from: date, date_to: date, now: datetim
             lambda: upstream.usage_get(auth=auth, date_from=date_from, date_to=upstream_to, api_url=region.api),
         )
 
-    results = concurrency.gather(**{f"r{i}": (lambda r=r: fetch(r)) for i, r in enumerate(region_list)})
+    reads = per_region(auth=auth, name="usage", read=fetch)
+
+    def build(results: Results) -> UsageReport:
+        return _usage_report(reads.build(results), date_from=date_from, date_to=date_to, now=now)
+
+    return Reads(calls=reads.calls, build=build)
+
+
+def _usage_report(per_region: PerRegion, *, date_from: date, date_to: date, now: datetime | None) -> UsageReport:
     apps: list[tuple[str, upstream.AppUsage]] = []
     failed: list[str] = []
     first_error: Exception | None = None
-    for i, region in enumerate(region_list):
-        result = results[f"r{i}"]
+    for region, result in per_region:
         if isinstance(result, Exception):
             failed.append(region.display_name)
             first_error = first_error or result
             continue
         apps.extend((region.display_name, app) for app in result)
-    if region_list and len(failed) == len(region_list) and first_error is not None:
+    if per_region and len(failed) == len(per_region) and first_error is not None:
         raise first_error
     apps.sort(key=lambda pair: (pair[1].app, pair[0]))
     report = UsageReport(date_from=date_from, date_to=date_to, apps=apps, failed_regions=failed, forecast=None)

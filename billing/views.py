@@ -5,6 +5,7 @@ import math
 import secrets
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from billing import reports as billing_reports
 from billing import usage as billing_usage
 from billing.forms import BillingProfileForm, InvoiceFilterForm, UsageRangeForm
 from dashboard import billing_calendar, concurrency, htmx
+from dashboard.concurrency import value
 from dashboard.feedback import Wording, add_field_errors, upstream_message
 from dashboard.listing import csv_text, paginate, positive_int
 from dashboard.upstream import billing as upstream
@@ -60,11 +62,11 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
     if htmx.wants_fragment(request) and request.htmx.target == "payment-history":
         history = _operations(request, page, per_page)
         return htmx.render(request, "billing/billing.html", history, fragment="payment-history")
-    parts = concurrency.gather(
+    parts = concurrency.page_gather(
+        request,
         profile=lambda: payment.billing_profile(caller=request.caller),
         operations=lambda: payment.operations_page(caller=request.caller, page=page, per_page=per_page),
-        user=lambda: account_services.current_user_future(caller=request.caller).result(),
-        invoices=lambda: billing_invoices.all_invoices_future(caller=request.caller).result(),
+        user=lambda: account_services.current_user(caller=request.caller),
         **_outcome_sources(request),
     )
     profile = parts["profile"]
@@ -78,7 +80,7 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
             profile_known=not isinstance(profile, Exception),
         )
     context = {
-        "outcomes": _outcomes(request, operations, parts),
+        "outcomes": _outcomes(operations, parts),
         "situation": situation,
         "platform_billing_url": payment.PLATFORM_BILLING_URL,
         "profile": None if isinstance(profile, Exception) else profile,
@@ -93,27 +95,29 @@ def billing(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _outcome_sources(request: AuthenticatedRequest) -> dict[str, Callable[[], object]]:
-    """What tells whether each payment went through, read alongside the operations (the
-    invoices are the account banner's fetch, already started: waited for in ``_outcomes``)."""
-    billing_invoices.all_invoices_future(caller=request.caller)
-    return {"attempts": lambda: activity_services.payment_attempts(caller=request.caller)}
+    """What tells whether each payment went through, read alongside the operations (the invoices
+    by the name the account banner gives them: one read for both)."""
+    return {
+        "attempts": lambda: activity_services.payment_attempts(caller=request.caller),
+        "invoices": lambda: billing_invoices.all_invoices(caller=request.caller),
+    }
 
 
-def _outcomes(request: AuthenticatedRequest, operations: object, parts: dict[str, object]) -> dict[str, Outcome]:
+def _outcomes(operations: object, parts: dict[str, Any]) -> dict[str, Outcome]:
     if not isinstance(operations, Page):
         return {}
     attempts = parts.get("attempts")
-    try:
-        invoices: list[upstream.Invoice] = billing_invoices.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError:
-        invoices = []  # the attempts still tell; the page says nothing rather than fail
+    read = parts["invoices"]
+    # Unreadable invoices: the attempts still tell; the page says nothing rather than fail.
+    invoices: list[upstream.Invoice] = [] if isinstance(read, errors.UpstreamError) else value(read)
     return operation_outcomes(
         operations.items, attempts=attempts if isinstance(attempts, list) else (), invoices=invoices
     )
 
 
 def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict[str, object]:
-    parts = concurrency.gather(
+    parts = concurrency.page_gather(
+        request,
         operations=lambda: payment.operations_page(caller=request.caller, page=page, per_page=per_page),
         **_outcome_sources(request),
     )
@@ -122,7 +126,7 @@ def _operations(request: AuthenticatedRequest, page: int, per_page: int) -> dict
     if error is not None and not isinstance(error, errors.UpstreamError):
         raise error
     return {
-        "outcomes": _outcomes(request, operations, parts),
+        "outcomes": _outcomes(operations, parts),
         "operations": None if error else operations,
         "operations_error": error,
         "per_page": per_page,
@@ -194,11 +198,11 @@ def invoices(request: AuthenticatedRequest) -> HttpResponse:
     )
     context: dict[str, object] = {"form": form, "criteria": criteria, "per_page": per_page}
     context["query"] = _filter_query(request)
-    try:
-        every = billing_invoices.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError as exc:
-        context["invoices_error"] = exc
+    read = concurrency.page_gather(request, invoices=lambda: billing_invoices.all_invoices(caller=request.caller))
+    if isinstance(read["invoices"], errors.UpstreamError):
+        context["invoices_error"] = read["invoices"]
     else:
+        every: list[upstream.Invoice] = value(read["invoices"])
         matching = billing_invoices.filter_invoices(every, criteria)
         shown = paginate(matching, page=page, per_page=per_page)
         context["page"] = shown
@@ -236,7 +240,8 @@ def _invoice_or_404(request: AuthenticatedRequest, invoice_id: str) -> upstream.
 @signin_required
 @never_cache
 def invoice_detail(request: AuthenticatedRequest, invoice_id: str) -> HttpResponse:
-    parts = concurrency.gather(
+    parts = concurrency.page_gather(
+        request,
         invoice=lambda: _invoice_or_404(request, invoice_id),
         profile=lambda: payment.billing_profile(caller=request.caller),  # the address, printed with the figures
     )
@@ -365,11 +370,11 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
     months = positive_int(request.GET.get("months"), 12, choices=CHART_MONTHS)
     today = _today()
     context: dict[str, object] = {"months": months, "month_choices": CHART_MONTHS}
-    try:
-        every = billing_invoices.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError as exc:
-        context["invoices_error"] = exc
+    read = concurrency.page_gather(request, invoices=lambda: billing_invoices.all_invoices(caller=request.caller))
+    if isinstance(read["invoices"], errors.UpstreamError):
+        context["invoices_error"] = read["invoices"]
         return htmx.render(request, "billing/reports.html", context, fragment="spend")
+    every: list[upstream.Invoice] = value(read["invoices"])
     series = billing_reports.monthly_spend(every, months=months)
     context["series"] = series
     context["chart"] = billing_reports.spend_chart(series)
@@ -444,16 +449,24 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
     chosen = form.usage_range()
     context: dict[str, object] = {"form": form, "range": chosen, "today": today}
     status = 200
-    if chosen is None:
+    reads: dict[str, Callable[[], object]] = {}
+    usage_reads = None
+    if chosen is not None:
+        usage_reads = billing_usage.usage_reads(
+            caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to
+        )
+        reads.update(usage_reads.calls)
+        if chosen.date_from.day == 1:  # the invoices of the same whole months, set beside the usage
+            reads["invoices"] = lambda: billing_invoices.all_invoices(caller=request.caller)
+    results = concurrency.page_gather(request, **reads)  # with the banner's reads on a full page
+    if chosen is None or usage_reads is None:
         status = 200 if htmx.wants_fragment(request) else 400
     else:
         try:
-            context["report"] = billing_usage.usage_report(
-                caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to
-            )
+            context["report"] = usage_reads.build(results)
         except errors.UpstreamError as exc:
             context["usage_error"] = exc
-        context["invoiced"] = _invoiced_months(request, chosen.date_from, chosen.date_to)
+        context["invoiced"] = _invoiced_months(results.get("invoices"), chosen.date_from, chosen.date_to)
         context["query"] = urlencode(
             {"preset": chosen.preset}
             if chosen.preset != "custom"
@@ -462,16 +475,11 @@ def usage(request: AuthenticatedRequest) -> HttpResponse:
     return htmx.render(request, "billing/usage.html", context, fragment="usage-body", status=status)
 
 
-def _invoiced_months(
-    request: AuthenticatedRequest, date_from: date, date_to: date
-) -> billing_usage.InvoicedMonths | None:
+def _invoiced_months(read: Any, date_from: date, date_to: date) -> billing_usage.InvoicedMonths | None:
     """The invoices of the same whole months, to set beside the usage; left out if unreadable."""
-    if date_from.day != 1:
+    if date_from.day != 1 or read is None or isinstance(read, errors.UpstreamError):
         return None
-    try:
-        every = billing_invoices.all_invoices_future(caller=request.caller).result()
-    except errors.UpstreamError:
-        return None
+    every: list[upstream.Invoice] = value(read)
     return billing_usage.invoiced_months(every, date_from=date_from, date_to=date_to)
 
 
@@ -484,7 +492,8 @@ def usage_csv(request: AuthenticatedRequest) -> HttpResponse:
     if chosen is None:
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("billing:usage") + (f"?{query}" if query else ""))
-    report = billing_usage.usage_report(caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to)
+    reads = billing_usage.usage_reads(caller=request.caller, date_from=chosen.date_from, date_to=chosen.date_to)
+    report = reads.build(concurrency.gather(**reads.calls))  # a download: no layout, so no banner
     body = csv_text(billing_usage.USAGE_CSV_HEADER, billing_usage.usage_csv_rows(report))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="usage-{chosen.date_from}-{chosen.date_to}.csv"'

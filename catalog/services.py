@@ -1,75 +1,56 @@
 """Where the catalog pages get their data.
 
 The catalog is public: categories, providers and the standard sizes are fetched *anonymously* and
-cached for ``CATALOG_CACHE_SECONDS``, shared by every visitor. A signed-in person's sizes can
-include sizes enabled for their account only, so that list is fetched with their bearer and cached
-under their user id, never in the shared entries. A page view therefore costs no upstream call
-while the cache is warm.
+cached for ``CATALOG_CACHE_SECONDS`` in the read cache's public space (``public:<name>``), shared by
+every visitor. A signed-in person's sizes can include sizes enabled for their account only, so that
+list is fetched with their bearer and cached under their user id, never in the shared entries. A
+page view therefore costs no upstream call while the cache is warm.
 """
 
 from __future__ import annotations
 
-import threading
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.text import slugify
 
-from dashboard import concurrency
+from dashboard import readcache
 from dashboard.caller import Caller
+from dashboard.concurrency import Reads, Results
 from dashboard.upstream import catalog, errors
 from dashboard.upstream.catalog import AddonCategory, AddonProvider, ContainerSize
 
 T = TypeVar("T")
 
 CACHE_VERSION = "v1"
-PUBLIC_CATEGORIES_KEY = f"catalog:{CACHE_VERSION}:public:categories"
-PUBLIC_PROVIDERS_KEY = f"catalog:{CACHE_VERSION}:public:providers"
-PUBLIC_SIZES_KEY = f"catalog:{CACHE_VERSION}:public:sizes"
-
-# When an entry expires, one thread per key asks the upstream; the others wait for its answer
-# instead of all asking at once. Striped locks keep the memory bounded whatever the user count.
-_LOCKS = [threading.Lock() for _ in range(64)]
+# The one read cache's public space (``public:<name>``) and, for a person's sizes, theirs.
+PUBLIC_CATEGORIES = f"catalog:{CACHE_VERSION}:categories"
+PUBLIC_PROVIDERS = f"catalog:{CACHE_VERSION}:providers"
+PUBLIC_SIZES = f"catalog:{CACHE_VERSION}:sizes"
+ACCOUNT_SIZES = f"catalog:{CACHE_VERSION}:sizes"
 
 
-def account_sizes_key(user_id: str) -> str:
-    return f"catalog:{CACHE_VERSION}:user:{user_id}:sizes"
-
-
-def _lock_for(key: str) -> threading.Lock:
-    return _LOCKS[zlib.crc32(key.encode()) % len(_LOCKS)]
-
-
-def _cached(key: str, fetch: Callable[[], T]) -> T:
-    value: T | None = cache.get(key)
-    if value is not None:
-        return value
-    with _lock_for(key):
-        value = cache.get(key)
-        if value is None:
-            value = fetch()
-            cache.set(key, value, settings.CATALOG_CACHE_SECONDS)
-    return value
+def _cached(who: readcache.Who, name: str, fetch: Callable[[], T]) -> T:
+    # When an entry expires, one thread per key asks the upstream; the others wait for its answer.
+    return readcache.cached(who, name, fetch, settings.CATALOG_CACHE_SECONDS, single_flight=True)
 
 
 def public_categories() -> list[AddonCategory]:
-    return _cached(PUBLIC_CATEGORIES_KEY, lambda: catalog.addon_category_list(auth=None))
+    return _cached(readcache.PUBLIC, PUBLIC_CATEGORIES, lambda: catalog.addon_category_list(auth=None))
 
 
 def public_providers() -> list[AddonProvider]:
-    return _cached(PUBLIC_PROVIDERS_KEY, lambda: catalog.addon_provider_list(auth=None))
+    return _cached(readcache.PUBLIC, PUBLIC_PROVIDERS, lambda: catalog.addon_provider_list(auth=None))
 
 
 def public_sizes() -> list[ContainerSize]:
-    return _cached(PUBLIC_SIZES_KEY, lambda: catalog.container_size_list(auth=None))
+    return _cached(readcache.PUBLIC, PUBLIC_SIZES, lambda: catalog.container_size_list(auth=None))
 
 
 def account_sizes(*, caller: Caller) -> list[ContainerSize]:
-    return _cached(account_sizes_key(caller.user_id), lambda: catalog.container_size_list(auth=caller.auth))
+    return _cached(caller, ACCOUNT_SIZES, lambda: catalog.container_size_list(auth=caller.auth))
 
 
 @dataclass(frozen=True)
@@ -94,9 +75,9 @@ class CatalogData:
     account_size_ids: frozenset[str] = frozenset()
 
 
-def catalog_data(*, caller: Caller | None) -> CatalogData:
-    """Categories, providers and sizes, from the cache or (concurrently) from the upstream; with a
-    caller (someone is signed in), the account's own sizes too."""
+def catalog_reads(*, caller: Caller | None) -> Reads[CatalogData]:
+    """Categories, providers and sizes, from the cache or the upstream; with a caller (someone is
+    signed in), the account's own sizes too. The view gathers the calls with the page's others."""
     calls: dict[str, Callable[[], Any]] = {
         "categories": public_categories,
         "providers": public_providers,
@@ -104,7 +85,11 @@ def catalog_data(*, caller: Caller | None) -> CatalogData:
     }
     if caller is not None:
         calls["account_sizes"] = lambda: account_sizes(caller=caller)
-    results = concurrency.gather(**calls)
+    return Reads(calls=calls, build=lambda results: catalog_data(results, signed_in=caller is not None))
+
+
+def catalog_data(results: Results, *, signed_in: bool) -> CatalogData:
+    """The catalog from the reads' results: a part that failed carries its error."""
     own = results.get("account_sizes")
     categories = results["categories"]
     providers = results["providers"]
@@ -112,7 +97,7 @@ def catalog_data(*, caller: Caller | None) -> CatalogData:
     sizes: list[ContainerSize] | BaseException = public
     account_sizes_missing = False
     account_size_ids: frozenset[str] = frozenset()
-    if caller is not None:
+    if signed_in:
         if isinstance(own, list):
             sizes = own
             if isinstance(public, list):
@@ -120,7 +105,7 @@ def catalog_data(*, caller: Caller | None) -> CatalogData:
         else:
             account_sizes_missing = isinstance(public, list)
     return CatalogData(
-        signed_in=caller is not None,
+        signed_in=signed_in,
         categories=_value(categories, []),
         providers=_value(providers, []),
         providers_error=_error(providers),

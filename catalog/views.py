@@ -9,19 +9,21 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.middleware import caller_of
-from billing.summary import LazyAccountSummary
+from billing.summary import show_banner
 from catalog import estimator as price_estimator
 from catalog import services
 from dashboard import htmx
 from dashboard.caller import Caller
+from dashboard.concurrency import page_gather
 
 
-def _account_summary(request: HttpRequest, caller: Caller | None) -> dict[str, LazyAccountSummary]:
-    # A signed-in person sees the account banner on full pages, as on every other page. Started
-    # before the catalog reads, so both run side by side; the view's context gives it to the layout.
+def _catalog_data(request: HttpRequest, caller: Caller | None) -> services.CatalogData:
+    """The page's one gather: the catalog's reads and, for a signed-in person's full page, the
+    account banner's (as on every other page; the layout shows it)."""
     if caller is not None and not htmx.wants_fragment(request):
-        return {"account_summary": LazyAccountSummary(caller)}
-    return {}
+        show_banner(request, caller)
+    reads = services.catalog_reads(caller=caller)
+    return reads.build(page_gather(request, **reads.calls))
 
 
 @require_GET
@@ -29,13 +31,11 @@ def _account_summary(request: HttpRequest, caller: Caller | None) -> dict[str, L
 @cache_control(private=True)
 def catalog_page(request: HttpRequest) -> HttpResponse:
     caller = caller_of(request)
-    summary = _account_summary(request, caller)
-    data = services.catalog_data(caller=caller)
+    data = _catalog_data(request, caller)
     tabs = services.category_tabs(data.categories, data.providers)
     wanted = request.GET.get("category", "").strip()
     selected = services.selected_tab(tabs, wanted) if wanted else None
     context = {
-        **summary,
         "data": data,
         "tabs": tabs,
         "selected": selected,
@@ -51,11 +51,10 @@ def catalog_page(request: HttpRequest) -> HttpResponse:
 @cache_control(private=True)
 def estimator(request: HttpRequest) -> HttpResponse:
     caller = caller_of(request)
-    summary = _account_summary(request, caller)
-    data = services.catalog_data(caller=caller)
+    data = _catalog_data(request, caller)
     estimate = price_estimator.estimate(request.GET, data.sizes, data.providers)
     path = reverse("catalog:estimator") + (f"?{estimate.query}" if estimate.query else "")
-    context = {**summary, "data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}
+    context = {"data": data, "estimate": estimate, "share_url": request.build_absolute_uri(path)}
     response = htmx.render(request, "catalog/estimator.html", context, fragment="estimate-update")
     if htmx.wants_fragment(request):
         response["HX-Replace-Url"] = path

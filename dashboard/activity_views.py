@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthenticatedRequest, signin_required
-from accounts.services import current_user_future
+from accounts.services import current_user
 from activity import services, wording
 from dashboard import htmx
+from dashboard.concurrency import gather, page_gather, value
 from dashboard.listing import positive_int
 from dashboard.upstream import errors
 
@@ -43,12 +44,14 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
     kind = services.kind_from(request.GET.get("kind"))
     page = positive_int(request.GET.get("page"), 1)
     per_page = positive_int(request.GET.get("per_page"), services.DEFAULT_PER_PAGE, choices=services.PER_PAGE_CHOICES)
-    user_future = current_user_future(caller=request.caller)  # alongside the events (and the banner's invoices)
-    result: services.ActivityPage | errors.UpstreamError
-    try:
-        result = services.activity_page(caller=request.caller, kind=kind, page=page, per_page=per_page)
-    except errors.UpstreamError as exc:
-        result = exc
+    results = page_gather(  # the user (for the time zone) and the events, with the banner's reads
+        request,
+        user=lambda: current_user(caller=request.caller),
+        activity=lambda: services.activity_page(caller=request.caller, kind=kind, page=page, per_page=per_page),
+    )
+    result: services.ActivityPage | errors.UpstreamError = results["activity"]
+    if not isinstance(result, errors.UpstreamError):
+        result = value(result)
     context: dict[str, object] = {
         "kind": kind,
         "kind_label": wording.KIND_LABELS.get(kind, ""),
@@ -57,7 +60,7 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
         "per_page_choices": services.PER_PAGE_CHOICES,
         "query": _query(kind=kind, per_page=per_page, page=page),
         "filter_query": _query(kind=kind, per_page=per_page),
-        "zone": services.time_zone_of(user_future.result()),
+        "zone": services.time_zone_of(value(results["user"])),
     }
     if isinstance(result, Exception):
         context["activity_error"] = result
@@ -77,8 +80,11 @@ def activity(request: AuthenticatedRequest) -> HttpResponse:
 def activity_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list (every page of it) as CSV, times in the person's time zone."""
     kind = services.kind_from(request.GET.get("kind"))
-    zone = services.time_zone_of(current_user_future(caller=request.caller).result())
-    lines = services.filtered(services.lines_of(services.event_window(caller=request.caller).items), kind)
+    results = gather(  # a download: no layout, so no banner
+        user=lambda: current_user(caller=request.caller), events=lambda: services.event_window(caller=request.caller)
+    )
+    zone = services.time_zone_of(value(results["user"]))
+    lines = services.filtered(services.lines_of(value(results["events"]).items), kind)
     response = HttpResponse(services.activity_csv(lines, zone), content_type="text/csv; charset=utf-8")
     suffix = f"-{kind}" if kind else ""
     response["Content-Disposition"] = f'attachment; filename="activity{suffix}-{timezone.localdate():%Y-%m-%d}.csv"'

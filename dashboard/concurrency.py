@@ -1,5 +1,12 @@
 """Run upstream reads side by side, so a page waits for its slowest call, not for their sum.
 
+One ``gather`` per page, called by the view: services expose their reads as named zero-argument
+callables (a ``Reads``: the calls, and the pure function that builds the page's value from their
+results), the view puts every read its page needs in one dict (the account banner's too, through
+``page_gather``) and gathers them once. Nothing below a view calls ``gather`` or ``submit``
+(``tests/dashboard/test_one_gather.py``), so gathers never nest. A read named the same by two
+parts of a page (``user``, ``invoices``) is one read, made once.
+
 The pool is safe at any size: nobody ever waits for a task that has not started. A ``Task`` is
 started in the pool, but whoever needs its result first and finds it still queued runs it in their
 own thread instead. A waiting thread therefore only waits for work another thread is doing, and a
@@ -12,9 +19,12 @@ from __future__ import annotations
 import contextvars
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Generic, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from django.http import HttpRequest
 
 from dashboard.upstream.errors import Unauthorized
 
@@ -83,4 +93,43 @@ def gather(**calls: Callable[[], Any]) -> dict[str, Any]:
     for result in results.values():
         if isinstance(result, Unauthorized):
             raise result
+    return results
+
+
+Results = Mapping[str, Any]  # each read's value, or the exception it raised
+
+
+@dataclass(frozen=True)
+class Reads(Generic[T]):
+    """What a part of a page needs: named reads (not started), and the pure function that builds
+    the part from the page's results. The view adds ``calls`` to its one gather, then ``build``s."""
+
+    calls: dict[str, Callable[[], Any]]
+    build: Callable[[Results], T]
+
+
+def value(result: T | Exception) -> T:
+    """A read's value, or its exception raised (for a read the page cannot do without)."""
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+class Alongside(Protocol):
+    """Reads that ride along with a page's own, hung on the request before the view (the account
+    banner): their calls join the page's gather, and they take their results from it."""
+
+    @property
+    def calls(self) -> Mapping[str, Callable[[], Any]]: ...
+
+    def take(self, results: Results) -> None: ...
+
+
+def page_gather(request: HttpRequest, **calls: Callable[[], Any]) -> dict[str, Any]:
+    """A page's one gather: its own reads and those of ``request.alongside`` (set before the view
+    on full pages: the account banner). A read both name the same is made once."""
+    alongside: Alongside | None = getattr(request, "alongside", None)
+    results = gather(**{**alongside.calls, **calls}) if alongside is not None else gather(**calls)
+    if alongside is not None:
+        alongside.take(results)
     return results

@@ -1,6 +1,5 @@
-"""Layout context. No upstream call happens here: the account summary was started before the view
-(``AccountBannerMiddleware``, or the catalog view) and is only waited for (and only if the template
-shows it)."""
+"""Layout context. No upstream call happens here: the account banner's reads were made in the page's
+one gather (named before the view by ``AccountBannerMiddleware``, or by the catalog view)."""
 
 from __future__ import annotations
 
@@ -16,6 +15,6 @@ def ui(request: HttpRequest) -> dict[str, object]:
         "theme": theme_of(request),
         "themes": THEMES,
         "signed_in_account": account_session.account(request.session) if hasattr(request, "session") else None,
-        "account_summary": getattr(request, "account_summary", None),
+        "account_summary": getattr(request, "alongside", None),  # the banner; its ``value`` is the summary
         "sandbox_enabled": settings.SANDBOX_ENABLED,
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from accounts import session as account_session
 from accounts.middleware import caller_of
 from activity import services as activity_services
-from billing.summary import LazyAccountSummary
+from billing.summary import show_banner
 from dashboard.requestid import bind_request_id, current_request_id, reset_request_id
 
 logger = logging.getLogger("dashboard.requests")
@@ -99,14 +98,10 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class BannerRequest(HttpRequest):
-    account_summary: LazyAccountSummary
-
-
 class AccountBannerMiddleware:
-    """Full pages of signed-in views show the account banner (the layout waits for it only if it
-    shows it): its reads start here, before the view's own, so both run side by side. The catalog,
-    open to everyone, starts its own."""
+    """Full pages of signed-in views show the account banner: its reads are named here, before the
+    view, and made in the page's one gather (``concurrency.page_gather``), side by side with the
+    page's own. Nothing starts here. The catalog, open to everyone, names its own."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -118,7 +113,7 @@ class AccountBannerMiddleware:
         caller = caller_of(request)
         full_page = request.method == "GET" and not request.headers.get("HX-Request")
         if caller is not None and full_page and getattr(view, "signin_required", False):
-            cast(BannerRequest, request).account_summary = LazyAccountSummary(caller)
+            show_banner(request, caller)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -1,14 +1,22 @@
-"""The one read cache: a user's upstream reads, reused for a few seconds by that user only.
+"""The one read cache: upstream reads, reused for a few seconds.
 
-Every key holds the user id (``user:<id>:<name>``), so one person's data is never served to
-another. A value is stored wrapped in a tuple, so ``None`` is a value too (a missing billing
-profile), not a miss. A write drops the names it changes with ``forget``, next to the write.
+One key scheme. A person's reads are kept under their user id (``user:<id>:<name>``), so one
+person's data is never served to another. What describes the platform rather than an account (the
+regions, the public catalog) is kept once for everyone under ``public:<name>`` (``PUBLIC``). A
+value is stored wrapped in a tuple, so ``None`` is a value too (a missing billing profile), not a
+miss. A write drops the names it changes with ``forget``, next to the write.
+
+``single_flight=True`` (for reads many people make at once when the entry expires, as the public
+ones): one thread per key asks the upstream, the others wait for its answer and read it from the
+cache. Striped locks keep the memory bounded whatever the number of keys.
 """
 
 from __future__ import annotations
 
+import threading
+import zlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,34 +26,57 @@ from dashboard.caller import Caller
 T = TypeVar("T")
 
 
-def key(who: Caller | str, name: str) -> str:
-    """The cache key of one user's read; ``who`` is a caller or a user id."""
+class Public:
+    """Whose read it is when it is nobody's: the platform's own data, the same for everyone."""
+
+    def __repr__(self) -> str:
+        return "PUBLIC"
+
+
+PUBLIC: Final = Public()
+
+Who = Caller | str | Public  # a caller, a user id, or PUBLIC
+
+_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def key(who: Who, name: str) -> str:
+    """The cache key of a read: ``user:<id>:<name>``, or ``public:<name>`` for ``PUBLIC``."""
+    if isinstance(who, Public):
+        return f"public:{name}"
     user_id = who.user_id if isinstance(who, Caller) else who
     return f"user:{user_id}:{name}"
 
 
-def cached(caller: Caller | str, name: str, fetch: Callable[[], T], ttl: int | None = None) -> T:
+def cached(who: Who, name: str, fetch: Callable[[], T], ttl: int | None = None, *, single_flight: bool = False) -> T:
     """``fetch()``, reused for ``ttl`` seconds (``UPSTREAM_READ_CACHE_SECONDS`` by default)."""
-    hit = cache.get(key(caller, name))
+    hit: tuple[T] | None = cache.get(key(who, name))
     if hit is not None:
-        value: T = hit[0]
+        return hit[0]
+    if not single_flight:
+        value = fetch()
+        store(who, name, value, ttl)
         return value
-    value = fetch()
-    store(caller, name, value, ttl)
-    return value
+    with _LOCKS[zlib.crc32(key(who, name).encode()) % len(_LOCKS)]:
+        hit = cache.get(key(who, name))  # whoever held the lock may have just fetched it
+        if hit is not None:
+            return hit[0]
+        value = fetch()
+        store(who, name, value, ttl)
+        return value
 
 
-def store(caller: Caller | str, name: str, value: object, ttl: int | None = None) -> None:
+def store(who: Who, name: str, value: object, ttl: int | None = None) -> None:
     """Put a value a write has just answered, so the next read needs no fetch."""
-    cache.set(key(caller, name), (value,), settings.UPSTREAM_READ_CACHE_SECONDS if ttl is None else ttl)
+    cache.set(key(who, name), (value,), settings.UPSTREAM_READ_CACHE_SECONDS if ttl is None else ttl)
 
 
-def peek(caller: Caller | str, name: str) -> tuple[object] | None:
+def peek(who: Who, name: str) -> tuple[object] | None:
     """The cached value wrapped in a tuple, or None when nothing is cached (never fetches)."""
-    hit: tuple[object] | None = cache.get(key(caller, name))
+    hit: tuple[object] | None = cache.get(key(who, name))
     return hit
 
 
-def forget(caller: Caller | str, *names: str) -> None:
-    """Drop a user's cached reads after a write changed them."""
-    cache.delete_many([key(caller, name) for name in names])
+def forget(who: Who, *names: str) -> None:
+    """Drop cached reads after a write changed them (or, for ``PUBLIC``, to read them afresh)."""
+    cache.delete_many([key(who, name) for name in names])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,7 +21,7 @@ from billing import invoices as billing_invoices
 from billing import payment as billing_payment
 from billing import usage as billing_usage
 from dashboard import billing_calendar, htmx, preferences
-from dashboard.concurrency import gather
+from dashboard.concurrency import gather, page_gather
 from dashboard.preferences import THEMES
 from dashboard.upstream import health
 
@@ -101,15 +102,28 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     fragment = f"{part}-part" if htmx.wants_fragment(request) and part in OVERVIEW_PARTS else None
     wanted = (part,) if fragment else OVERVIEW_PARTS
     today = billing_calendar.today()
-    reads = {
-        "account": lambda: account_services.current_user_future(caller=request.caller).result(),
-        "invoice": lambda: billing_invoices.all_invoices_future(caller=request.caller).result(),
-        "credit": lambda: billing_payment.billing_profile(caller=request.caller),
-        "usage": lambda: billing_usage.usage_report(
-            caller=request.caller, date_from=today.replace(day=1), date_to=today
-        ),
+    # Each part's reads, by the names the account banner gives the same reads (``user``,
+    # ``invoices``): the page's one gather makes each once.
+    reads: dict[str, dict[str, Callable[[], object]]] = {
+        "account": {"user": lambda: account_services.current_user(caller=request.caller)},
+        "invoice": {"invoices": lambda: billing_invoices.all_invoices(caller=request.caller)},
+        "credit": {"profile": lambda: billing_payment.billing_profile(caller=request.caller)},
     }
-    results = gather(**{name: reads[name] for name in wanted})
+    usage = None
+    if "usage" in wanted:
+        usage = billing_usage.usage_reads(caller=request.caller, date_from=today.replace(day=1), date_to=today)
+        reads["usage"] = usage.calls
+    gathered = page_gather(request, **{name: read for part in wanted for name, read in reads.get(part, {}).items()})
+    results: dict[str, object] = {
+        part: gathered[name]
+        for part, name in (("account", "user"), ("invoice", "invoices"), ("credit", "profile"))
+        if part in wanted
+    }
+    if usage is not None:
+        try:
+            results["usage"] = usage.build(gathered)
+        except Exception as exc:  # the part shows its failure; the rest of the page still renders
+            results["usage"] = exc
     context: dict[str, object] = {"now_dt": timezone.now(), "today": today}
     for name, result in results.items():
         failed = isinstance(result, Exception)

@@ -7,8 +7,9 @@ from urllib.parse import quote, urlencode
 
 from django.utils.translation import gettext as _
 
-from accounts.services import current_user_future
+from accounts.services import current_user
 from dashboard.caller import Caller
+from dashboard.concurrency import Reads, Results, value
 from dashboard.money import Money
 from dashboard.upstream import parse, referrals
 
@@ -32,13 +33,24 @@ def referral_mailto(url: str) -> str:
     return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 
-def referral_page(*, caller: Caller) -> ReferralPage:
-    """The stats from ``/account/referrals/stats``; the link falls back to the user's own."""
-    user_future = current_user_future(caller=caller)
-    stats = referrals.referral_stats(auth=caller.auth)
+def referral_reads(*, caller: Caller) -> Reads[ReferralPage]:
+    """The stats from ``/account/referrals/stats`` and the user (``user``), read side by side in the
+    page's one gather: the link falls back to the user's own."""
+    return Reads(
+        calls={
+            "stats": lambda: referrals.referral_stats(auth=caller.auth),
+            "user": lambda: current_user(caller=caller),
+        },
+        build=referral_page,
+    )
+
+
+def referral_page(results: Results) -> ReferralPage:
+    """The page from the reads' results; raises the stats' failure (or the user's, when needed)."""
+    stats: referrals.ReferralStats = value(results["stats"])
     url = stats.url
     if url is None:
-        url = parse.protocol_relative(user_future.result().referral_url)
+        url = parse.protocol_relative(value(results["user"]).referral_url)
     return ReferralPage(
         url=url,
         clicks=stats.clicks,

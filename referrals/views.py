@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest, signin_required
+from dashboard.concurrency import page_gather
 from dashboard.upstream import errors
 from referrals import services
 
@@ -15,8 +16,10 @@ from referrals import services
 @signin_required
 def referrals_page(request: AuthenticatedRequest) -> HttpResponse:
     """The program is explained even when the stats cannot be read: only that part shows an error."""
+    reads = services.referral_reads(caller=request.caller)
+    results = page_gather(request, **reads.calls)  # with the banner's reads; ``user`` is made once
     try:
-        referral = services.referral_page(caller=request.caller)
+        referral = reads.build(results)
     except errors.UpstreamError as exc:
         status = 429 if isinstance(exc, errors.RateLimited) else 503
         response = render(request, "referrals/referrals.html", {"referral": None, "referral_error": exc}, status=status)

@@ -62,3 +62,18 @@ def keep_screenshot(page, path: Path, *, full_page: bool = True) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
+
+
+def cold_page_calls(client, upstream, path: str, **headers) -> tuple[int, list[str]]:
+    """The page's status and every upstream call it made with the read cache empty (the user read
+    kept at sign-in too), as sorted ``METHOD host route [region]`` lines."""
+    from django.core.cache import cache
+
+    cache.clear()
+    upstream.clear()
+    response = client.get(path, **headers)
+    calls = sorted(
+        f"{c['method']} {c['host']} {c['route']}" + (f" {c['region']}" if c.get("region") else "")
+        for c in upstream.calls()
+    )
+    return response.status_code, calls

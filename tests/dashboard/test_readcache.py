@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 from dashboard import readcache
 from dashboard.caller import Caller
 
@@ -36,3 +39,34 @@ def test_forget_drops_the_named_reads_only():
     readcache.forget("us-alice", "keys")  # by user id, as the middleware does
     assert readcache.cached(alice, "keys", lambda: "new keys") == "new keys"
     assert readcache.cached(alice, "tokens", lambda: "new tokens") == "old tokens"
+
+
+def test_the_keys_follow_one_scheme():
+    assert readcache.key(_caller("us-alice"), "keys") == "user:us-alice:keys"
+    assert readcache.key("us-alice", "keys") == "user:us-alice:keys"
+    assert readcache.key(readcache.PUBLIC, "regions") == "public:regions"
+
+
+def test_a_public_read_is_one_for_everyone_and_apart_from_a_persons():
+    assert readcache.cached(readcache.PUBLIC, "sizes", lambda: ["S", "M"]) == ["S", "M"]
+    assert readcache.cached(readcache.PUBLIC, "sizes", lambda: ["not fetched"]) == ["S", "M"]
+    assert readcache.cached(_caller("us-alice"), "sizes", lambda: ["S", "M", "XL"]) == ["S", "M", "XL"]
+    readcache.forget(readcache.PUBLIC, "sizes")
+    assert readcache.cached(readcache.PUBLIC, "sizes", lambda: ["fresh"]) == ["fresh"]
+    assert readcache.cached(_caller("us-alice"), "sizes", lambda: ["not fetched"]) == ["S", "M", "XL"]
+
+
+def test_single_flight_asks_once_for_many_waiting_readers():
+    calls: list[str] = []
+
+    def slow_fetch() -> str:
+        calls.append("fetch")
+        time.sleep(0.2)
+        return "regions"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(
+            pool.map(lambda _: readcache.cached(readcache.PUBLIC, "regions", slow_fetch, single_flight=True), range(6))
+        )
+    assert answers == ["regions"] * 6
+    assert calls == ["fetch"]
