@@ -267,30 +267,45 @@ def browser_signed_in(upstream, page):
     return _sign_in
 
 
-def _slow(item: pytest.Item) -> bool:
-    return item.get_closest_marker("browser") is not None or item.get_closest_marker("infra") is not None
+def _weight(item: pytest.Item) -> float:
+    """A rough cost in seconds of one worker's time: 0 for a quick test (a few milliseconds to a few
+    hundred), more for a real Chromium or processes started."""
+    if item.get_closest_marker("infra") is not None:
+        return 1.1
+    if item.get_closest_marker("browser") is not None:
+        return 7.0 if "passes_axe" in item.name or "375px_screen" in item.name else 2.0
+    return 0.0
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Each test worker starts with its share of the slow tests (a real Chromium, processes started).
+    """Share the slow tests out evenly between the test workers, each at the start of its share.
 
     pytest-xdist's work stealing hands worker *i* the *i*-th contiguous slice of this order, then
-    moves tests from busy workers to idle ones. A slow test left at the end of a slice keeps one
-    worker busy while the others wait; so every slice begins with an equal share of the slow tests.
-    The random order chosen by pytest-randomly is kept within the slow and the quick tests.
+    moves tests from the tail of a busy worker's queue to an idle one. A slow test left at the end
+    of a slice keeps one worker busy while the others wait, so every slice begins with its slow
+    tests. The tests that start processes (marked ``infra``) stay together on one worker: their
+    sandbox, nginx and gunicorn stacks are started once per worker and shared. The random order
+    chosen by pytest-randomly is kept within each group.
     """
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     if workers < 2:
         return
-    slow = [item for item in items if _slow(item)]
-    quick = [item for item in items if not _slow(item)]
-    size = len(items) // workers
+    infra = [item for item in items if item.get_closest_marker("infra") is not None]
+    units = [infra] + [[item] for item in items if item not in infra and _weight(item)]
+    units.sort(key=lambda unit: -sum(_weight(item) for item in unit))
+    loads = [0.0] * workers
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for unit in units:
+        lightest = loads.index(min(loads))
+        shares[lightest] += unit
+        loads[lightest] += sum(_weight(item) for item in unit)
+    quick = [item for item in items if not _weight(item)]
     ordered: list[pytest.Item] = []
-    for index in range(workers):
-        share = slow[index::workers]
-        last = index == workers - 1
-        take = len(quick) if last else max(0, size - len(share))
+    for index, share in enumerate(shares):
+        # xdist's first hand-out: worker i gets len(pending) // (workers - i) of what is left.
+        size = (len(items) - len(ordered)) // (workers - index)
+        take = len(quick) if index == workers - 1 else max(0, size - len(share))
         ordered += share + quick[:take]
         del quick[:take]
     items[:] = ordered
