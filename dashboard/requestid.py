@@ -5,6 +5,11 @@ from __future__ import annotations
 import contextvars
 import re
 import uuid
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -24,7 +29,7 @@ def reset_request_id(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)
 
 
-def run_with_request_id(request_id: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def run_with_request_id(request_id: str, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run ``fn`` with the given request id bound (for work handed to a thread pool)."""
     token = _request_id.set(request_id)
     try:
