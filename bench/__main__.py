@@ -54,7 +54,7 @@ def _log(message: str) -> None:
 
 def latency_runs(
     workdir: Path, sandbox: stack.Service, *, redis_url: str, seconds: int, connections: int = 50
-) -> dict[str, object]:
+) -> report.LatencyRuns:
     """The read cache off, one page of two upstream calls under 50 connections, with 0 ms and then
     100 ms added to every upstream call: how much throughput the waiting costs (threads, not CPU)."""
     env = stack.dashboard_env(
@@ -79,7 +79,7 @@ def latency_runs(
             raise RuntimeError(f"{LATENCY_RUN_PATH} answered {sample.status}")
         time.sleep(0.5)  # the log line of the last upstream call
         calls = [c for rid in sample.request_ids for c in pages.upstream_calls(dashboard.log_path).get(rid, [])]
-        runs = []
+        runs: list[report.LatencyRun] = []
         for latency_ms in (0, LATENCY_MS):
             _set_latency(sandbox, latency_ms)
             _log(f"latency runs: {connections} connections for {seconds} s on {LATENCY_RUN_PATH}, +{latency_ms} ms")
@@ -98,6 +98,7 @@ def latency_runs(
                 }
             )
         _set_latency(sandbox, LATENCY_MS)
+        environment = report.environment()
         return {
             "path": LATENCY_RUN_PATH,
             "calls": len(calls),
@@ -109,7 +110,8 @@ def latency_runs(
             "runs": runs,
             "ratio": runs[1]["rps"] / runs[0]["rps"] if runs[0]["rps"] else 0.0,
             "load_average": " ".join(f"{v:.1f}" for v in os.getloadavg()),
-            **{k: v for k, v in report.environment().items() if k in ("date", "commit")},
+            "date": environment["date"],
+            "commit": environment["commit"],
         }
     finally:
         dashboard.stop()
@@ -216,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"load test: 50 connections for {load_seconds} s over {len(users)} sessions")
             load = tools.wrk(base, signed_in_paths, users, connections=50, seconds=load_seconds)
 
-        latency: dict[str, object] | None = None
+        latency: report.LatencyRuns | None = None
         if not args.no_latency_runs:
             latency = latency_runs(
                 workdir / "nocache",
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 seconds=latency_seconds,
             )
 
-        lighthouse: list[dict[str, object]] = []
+        lighthouse: list[report.LighthouseRun] = []
         if not args.no_lighthouse:
             wanted = ["/", "invoices", catalog]
             targets = [
@@ -241,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"Lighthouse: {len(targets)} pages × {presets} ({', '.join(wanted)})")
             for result in targets:
                 for preset in presets:
-                    measured = tools.lighthouse(
+                    audit = tools.lighthouse(
                         f"{nginx.http_url}{result.path}",
                         cookie=None if result.anonymous else cookie,
                         preset=preset,
@@ -251,15 +253,15 @@ def main(argv: list[str] | None = None) -> int:
                         {
                             "page": result.label,
                             "preset": preset,
-                            "score": measured.score,
-                            "metrics": measured.metrics,
-                            "error": measured.error,
+                            "score": audit.score,
+                            "metrics": audit.metrics,
+                            "error": audit.error,
                         }
                     )
 
         calls = pages.upstream_calls(dashboard.log_path)
         summaries = [result.summary(calls) for result in results]
-        data = {
+        data: report.BenchData = {
             "quick": quick,
             "latency_ms": LATENCY_MS,
             "samples": {"cold": cold_samples, "warm": warm_samples, "rps_seconds": rps_seconds},

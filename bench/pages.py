@@ -16,6 +16,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 
@@ -114,6 +115,28 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+class PageSummary(TypedDict):
+    """One page's figures, as ``PageResult.summary`` hands them to the report (and to results.json)."""
+
+    label: str
+    path: str
+    anonymous: bool
+    statuses: list[int]
+    cold_p50_ms: float
+    cold_p95_ms: float
+    warm_p50_ms: float
+    warm_p95_ms: float
+    slowest_call_ms: float | None
+    ratio: float | None
+    calls_cold: float | None
+    calls_cold_paths: list[str]
+    calls_warm: int | None
+    lazy_parts: int
+    rps: float | None
+    rps_errors: int
+    bytes: dict[str, int]
+
+
 @dataclass
 class PageResult:
     label: str
@@ -128,7 +151,7 @@ class PageResult:
     def statuses(self) -> set[int]:
         return {sample.status for sample in self.cold + self.warm}
 
-    def summary(self, calls: dict[str, list[Call]]) -> dict[str, object]:
+    def summary(self, calls: dict[str, list[Call]]) -> PageSummary:
         def calls_of(sample: ViewSample) -> list[Call]:
             return [call for request_id in sample.request_ids for call in calls.get(request_id, [])]
 

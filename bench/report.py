@@ -6,9 +6,11 @@ import math
 import os
 import platform
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypedDict
 
+from bench.pages import PageSummary
 from bench.stack import ROOT
 from bench.tools import LIGHTHOUSE_VERSION
 
@@ -16,6 +18,86 @@ RATIO_TARGET = 1.15
 WARM_CALLS_TARGET = 1
 FIRST_LOAD_KB_TARGET = 60
 LIGHTHOUSE_TARGET = 0.95
+
+
+class Environment(TypedDict):
+    date: str
+    commit: str
+    cpu: str
+    python: str
+    nginx: str
+    wrk: str
+    lighthouse: str
+    chromium: str
+
+
+class Samples(TypedDict):
+    cold: int
+    warm: int
+    rps_seconds: int
+
+
+class LoadSummary(TypedDict):
+    connections: int
+    seconds: int
+    sessions: int
+    requests: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    non200: int
+    socket_errors: int
+
+
+class LatencyRun(TypedDict):
+    latency_ms: int
+    requests: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    timeouts: int
+    non200: int
+    socket_errors: int
+
+
+class LatencyRuns(TypedDict):
+    path: str
+    calls: int
+    call_paths: list[str]
+    connections: int
+    seconds: int
+    workers: int
+    threads: int
+    runs: list[LatencyRun]
+    ratio: float
+    load_average: str
+    date: str
+    commit: str
+
+
+class LighthouseRun(TypedDict):
+    page: str
+    preset: str
+    score: float | None
+    metrics: dict[str, str]
+    error: str
+
+
+class BenchData(TypedDict):
+    """Everything ``make bench`` measured: the report's input, also written as results.json."""
+
+    quick: bool
+    latency_ms: int
+    samples: Samples
+    pages: list[PageSummary]
+    load: LoadSummary | None
+    latency: LatencyRuns | None
+    lighthouse: list[LighthouseRun]
+    elapsed_seconds: int
+    environment: Environment
 
 
 def _run(argv: list[str]) -> str:
@@ -26,7 +108,7 @@ def _run(argv: list[str]) -> str:
     return (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "?"
 
 
-def environment() -> dict[str, str]:
+def environment() -> Environment:
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as cpuinfo:
@@ -45,17 +127,17 @@ def environment() -> dict[str, str]:
     }
 
 
-def _ms(value: object) -> str:
+def _ms(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{float(value):.0f}"  # type: ignore[arg-type]
+    return f"{float(value):.0f}"
 
 
 def _mark(ok: bool | None) -> str:
     return "" if ok is None else (" ✅" if ok else " ❌")
 
 
-def _page_row(page: dict) -> str:
+def _page_row(page: PageSummary) -> str:
     ratio = page["ratio"]
     warm = page["calls_warm"]
     kb = page["bytes"].get("total", 0) / 1024 if page["bytes"] else None
@@ -78,13 +160,13 @@ def _page_row(page: dict) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _count(pages: list[dict], check) -> str:  # type: ignore[no-untyped-def]
+def _count(pages: list[PageSummary], check: Callable[[PageSummary], bool | None]) -> str:
     measured = [page for page in pages if check(page) is not None]
     passed = [page for page in measured if check(page)]
     return f"{len(passed)}/{len(measured)}"
 
 
-def markdown(data: dict) -> str:
+def markdown(data: BenchData) -> str:
     env = data["environment"]
     pages = data["pages"]
     samples = data["samples"]
@@ -182,7 +264,7 @@ LATENCY_HEADING = "## Threads under upstream latency"
 LATENCY_TARGET = 0.8
 
 
-def latency_section(latency: dict[str, Any] | None) -> list[str]:
+def latency_section(latency: LatencyRuns | None) -> list[str]:
     """The read cache off, one page of two upstream calls, 50 connections: with 0 ms, then 100 ms
     added to every upstream call. Waiting on the upstream should not cut the throughput much."""
     lines = [LATENCY_HEADING, ""]
@@ -218,7 +300,7 @@ def latency_section(latency: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def replace_latency_section(document: str, latency: dict[str, Any]) -> str:
+def replace_latency_section(document: str, latency: LatencyRuns) -> str:
     """``--only-latency-runs``: the other sections of docs/bench.md stay as the last full run wrote them."""
     section = "\n".join(latency_section(latency))
     start = document.find(LATENCY_HEADING)
