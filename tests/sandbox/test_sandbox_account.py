@@ -233,7 +233,7 @@ def test_2fa_enrol_validate_and_disable(sandbox: Sandbox, ordinary) -> None:
     bad = ordinary.post("/auth/v1/client/tfa/validate", json={"tfa": {"attempt": 123}})
     assert bad.status_code == 422
     code = pyotp.TOTP(secret).now()
-    validated = ordinary.post("/auth/v1/client/tfa/validate", json={"tfa": {"attempt": code}})  # as typed: a code may start with 0
+    validated = ordinary.post("/auth/v1/client/tfa/validate", json={"tfa": {"attempt": code}})  # as typed
     assert validated.status_code == 200
     body = validated.json()["tfa"]
     assert len(body["codes"]) >= 8
