@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PYTEST_ARGS ?= -n 2 --dist worksteal
+# Three test workers on two cores: a third of the time a worker waits (a slow file host, a process
+# starting, Chromium), and the third one uses it. tests/conftest.py shares the slow tests out.
+PYTEST_ARGS ?= -n 3 --dist worksteal
 PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export VAR_DIR ?= $(CURDIR)/var
