@@ -9,6 +9,12 @@ miss. A write drops the names it changes with ``forget``, next to the write.
 ``single_flight=True`` (for reads many people make at once when the entry expires, as the public
 ones): one thread per key asks the upstream, the others wait for its answer and read it from the
 cache. Striped locks keep the memory bounded whatever the number of keys.
+
+Reads run in the pool of ``concurrency``, each in a copy of the request's context. Django keeps a
+cache client per thread and per context, so every read would make its own client and open its own
+connection to Redis (milliseconds before each upstream call starts, and again to store its answer).
+The read cache uses one client for the whole process instead: the Redis client's connection pool
+(and the local-memory cache, in tests) is safe to share between threads.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from collections.abc import Callable
 from typing import Final, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from dashboard.caller import Caller
 
@@ -38,6 +46,26 @@ PUBLIC: Final = Public()
 Who = Caller | str | Public  # a caller, a user id, or PUBLIC
 
 _LOCKS = [threading.Lock() for _ in range(64)]
+_shared: BaseCache | None = None
+_shared_lock = threading.Lock()
+
+
+def _cache() -> BaseCache:
+    """The process's one client of the default cache, shared by every thread and context."""
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = caches.create_connection(DEFAULT_CACHE_ALIAS)
+    return _shared
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs: object) -> None:
+    """Tests that point the cache elsewhere get a client of the new one."""
+    global _shared
+    if setting == "CACHES":
+        _shared = None
 
 
 def key(who: Who, name: str) -> str:
@@ -50,7 +78,7 @@ def key(who: Who, name: str) -> str:
 
 def cached(who: Who, name: str, fetch: Callable[[], T], ttl: int | None = None, *, single_flight: bool = False) -> T:
     """``fetch()``, reused for ``ttl`` seconds (``UPSTREAM_READ_CACHE_SECONDS`` by default)."""
-    hit: tuple[T] | None = cache.get(key(who, name))
+    hit: tuple[T] | None = _cache().get(key(who, name))
     if hit is not None:
         return hit[0]
     if not single_flight:
@@ -58,7 +86,7 @@ def cached(who: Who, name: str, fetch: Callable[[], T], ttl: int | None = None, 
         store(who, name, value, ttl)
         return value
     with _LOCKS[zlib.crc32(key(who, name).encode()) % len(_LOCKS)]:
-        hit = cache.get(key(who, name))  # whoever held the lock may have just fetched it
+        hit = _cache().get(key(who, name))  # whoever held the lock may have just fetched it
         if hit is not None:
             return hit[0]
         value = fetch()
@@ -68,15 +96,15 @@ def cached(who: Who, name: str, fetch: Callable[[], T], ttl: int | None = None, 
 
 def store(who: Who, name: str, value: object, ttl: int | None = None) -> None:
     """Put a value a write has just answered, so the next read needs no fetch."""
-    cache.set(key(who, name), (value,), settings.UPSTREAM_READ_CACHE_SECONDS if ttl is None else ttl)
+    _cache().set(key(who, name), (value,), settings.UPSTREAM_READ_CACHE_SECONDS if ttl is None else ttl)
 
 
 def peek(who: Who, name: str) -> tuple[object] | None:
     """The cached value wrapped in a tuple, or None when nothing is cached (never fetches)."""
-    hit: tuple[object] | None = cache.get(key(who, name))
+    hit: tuple[object] | None = _cache().get(key(who, name))
     return hit
 
 
 def forget(who: Who, *names: str) -> None:
     """Drop cached reads after a write changed them (or, for ``PUBLIC``, to read them afresh)."""
-    cache.delete_many([key(who, name) for name in names])
+    _cache().delete_many([key(who, name) for name in names])

@@ -70,3 +70,13 @@ def test_single_flight_asks_once_for_many_waiting_readers():
         )
     assert answers == ["regions"] * 6
     assert calls == ["fetch"]
+
+
+def test_reads_in_the_pool_share_one_cache_client():
+    """Django keeps a cache client per thread and context: a read in a pool task would open its own
+    connection to Redis before every upstream call. The read cache keeps one for the process."""
+    from dashboard import concurrency
+
+    clients = concurrency.gather(**{f"read{i}": readcache._cache for i in range(4)})
+    assert len({id(client) for client in clients.values()}) == 1
+    assert clients["read0"] is readcache._cache()
