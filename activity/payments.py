@@ -37,16 +37,16 @@ def _attempts_by_operation(
     operations: list[BillingOperation], attempts: Iterable[Event]
 ) -> dict[str, list[tuple[Event, PaymentAttemptData]]]:
     found: dict[str, list[tuple[Event, PaymentAttemptData]]] = {}
+    dated = [(op, op.created_at, op.amount.rounded()) for op in operations if op.created_at is not None]
     for event in attempts:
         data = event.data
         if not isinstance(data, PaymentAttemptData) or data.amount is None or event.created_at is None:
             continue
+        amount = data.amount.rounded()
         owners = [
             op
-            for op in operations
-            if op.created_at is not None
-            and op.amount.rounded() == data.amount.rounded()
-            and op.created_at - CLOCK_SLACK <= event.created_at <= op.created_at + ATTEMPT_WINDOW
+            for op, created_at, op_amount in dated
+            if op_amount == amount and created_at - CLOCK_SLACK <= event.created_at <= created_at + ATTEMPT_WINDOW
         ]
         if owners:
             owner = max(owners, key=lambda op: op.created_at or _NEVER)
