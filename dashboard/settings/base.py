@@ -94,7 +94,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 def redis_cache(url: str) -> dict[str, object]:
     """Django's Redis cache, with timeouts: a Redis that is down fails a request fast, never hangs it."""
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "dashboard.rediscache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "dashboard",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
