@@ -15,6 +15,7 @@ from accounts import session as account_session
 from accounts.middleware import caller_of
 from activity import services as activity_services
 from billing.summary import show_banner
+from dashboard import htmx
 from dashboard.requestid import bind_request_id, current_request_id, reset_request_id
 
 logger = logging.getLogger("dashboard.requests")
@@ -111,7 +112,7 @@ class AccountBannerMiddleware:
 
     def process_view(self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object) -> None:
         caller = caller_of(request)
-        full_page = request.method == "GET" and not request.headers.get("HX-Request")
+        full_page = request.method == "GET" and not htmx.wants_fragment(request)  # a history restore is a page
         if caller is not None and full_page and getattr(view, "signin_required", False):
             show_banner(request, caller)
 

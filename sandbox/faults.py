@@ -128,8 +128,9 @@ def choose(request: HttpRequest) -> str | None:
         return requested
     if not applies:
         return None
-    if settings["forced"]:
-        return settings["forced"]
+    forced: str | None = settings["forced"]
+    if forced:
+        return forced
     if settings["fault_rate"] > 0 and random.random() < settings["fault_rate"]:
         return random.choice(RANDOM_MIX)
     return None

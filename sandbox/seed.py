@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from sandbox import auth, seed_activity, sshkeys
@@ -102,7 +103,7 @@ class _Batch:
     collaborations: list[tuple[str, str]] = field(default_factory=list)
 
     def save(self) -> None:
-        for rows in (
+        tables: tuple[Sequence[models.Model], ...] = (
             self.users,
             self.sizes,
             self.apps,
@@ -114,9 +115,10 @@ class _Batch:
             self.invoices,
             self.operations,
             self.events,
-        ):
+        )
+        for rows in tables:
             if rows:
-                type(rows[0]).objects.bulk_create(rows)
+                type(rows[0])._default_manager.bulk_create(rows)  # each model's `objects`
         through = App.collaborators.through
         existing_apps = set(App.objects.filter(id__in={a for a, _ in self.collaborations}).values_list("id", flat=True))
         through.objects.bulk_create(
@@ -282,7 +284,7 @@ class _AccountBuilder:
             )
         )
 
-    def profile(self, *, payment_method: str, stripe: dict | None = None, **fields: Any) -> None:
+    def profile(self, *, payment_method: str, stripe: dict[str, Any] | None = None, **fields: Any) -> None:
         values: dict[str, Any] = {
             "name": self.user.fullname,
             "email": self.user.email,
@@ -327,7 +329,7 @@ class _AccountBuilder:
                 self._invoice(month, lines, vat_rate, state, number)
             month = next_month
 
-    def _invoice(self, month: datetime, lines: list[dict], vat_rate: int, state: str, number: int) -> None:
+    def _invoice(self, month: datetime, lines: list[dict[str, Any]], vat_rate: int, state: str, number: int) -> None:
         runtime = sum(line["price"] for line in lines if line["label"].startswith("Containers"))
         addons = sum(line["price"] for line in lines) - runtime
         items = [{"label": "Containers Runtime", "price": runtime}, {"label": "Addons", "price": addons}]

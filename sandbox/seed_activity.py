@@ -51,9 +51,9 @@ def _payment_attempts(b: _AccountBuilder) -> None:
     """One attempt per invoice when it was charged; a failed one is retried every day for 5 days."""
     profile = next((p for p in b.batch.profiles if p.user is b.user), None)
     method = attempt_method(profile)
-    for operation in (op for op in b.batch.operations if op.user is b.user and op.invoice is not None):
+    for operation in (op for op in b.batch.operations if op.user is b.user):
         invoice = operation.invoice
-        if invoice.state == "new" or invoice.total_price_with_vat <= 0:
+        if invoice is None or invoice.state == "new" or invoice.total_price_with_vat <= 0:
             continue  # nothing is charged yet, or nothing to charge (the free trial)
         tries = 1 if invoice.state == "paid" else 5
         first = min(operation.created_at + timedelta(minutes=3), b.now - timedelta(minutes=2))

@@ -139,18 +139,18 @@ def app_usage(
         if minutes > 0
     ]
     addon_entries = []
-    for record in addons:
-        minutes = overlap_minutes(record.provisioned_at, record.deprovisioned_at, lo, hi)
+    for addon in addons:
+        minutes = overlap_minutes(addon.provisioned_at, addon.deprovisioned_at, lo, hi)
         if minutes <= 0:
             continue
         addon_entries.append(
             {
-                "addon": addon_json(record),
-                "price": _euros(addon_price(record.plan_id, minutes)),
+                "addon": addon_json(addon),
+                "price": _euros(addon_price(addon.plan_id, minutes)),
                 "runtime": minutes,
-                "provisioned_at": iso(record.provisioned_at),
-                "status": "running" if record.deprovisioned_at is None else "deprovisioned",
-                "deprovisioned_at": iso(record.deprovisioned_at),
+                "provisioned_at": iso(addon.provisioned_at),
+                "status": "running" if addon.deprovisioned_at is None else "deprovisioned",
+                "deprovisioned_at": iso(addon.deprovisioned_at),
             }
         )
     if not runtime_entries and not addon_entries:
@@ -191,16 +191,16 @@ def invoice_lines(
         }
         for (app_id, kind, size), minutes in sorted(grouped.items())
     ]
-    for record in addons:
-        minutes = overlap_minutes(record.provisioned_at, record.deprovisioned_at, lo, hi)
+    for addon in addons:
+        minutes = overlap_minutes(addon.provisioned_at, addon.deprovisioned_at, lo, hi)
         if minutes:
-            plan = PLANS[record.plan_id]
-            provider = PROVIDER_BY_ID[record.provider_id]["name"]
+            plan = PLANS[addon.plan_id]
+            provider = PROVIDER_BY_ID[addon.provider_id]["name"]
             lines.append(
                 {
                     "label": f"Addon - {provider} - {plan.display_name}",
-                    "price": cents(addon_price(record.plan_id, minutes)),
-                    "app": names[record.app_id],
+                    "price": cents(addon_price(addon.plan_id, minutes)),
+                    "app": names[addon.app_id],
                     "duration": minutes,
                 }
             )

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from sandbox import behaviours, conf, requestlog
@@ -68,14 +69,14 @@ def _invoice(id: str) -> Invoice | None:
     return Invoice.objects.select_related("user").filter(id=id).first()
 
 
-def invoice_pdf_file(request: HttpRequest, id: str) -> HttpResponse:
+def invoice_pdf_file(request: HttpRequest, id: str) -> HttpResponseBase:
     """The 302 target of the download endpoint: public by its unguessable URL."""
     route = "/files/invoices/:id.pdf"
     invoice = _invoice(id)
     if invoice is None:
         _log(request, route, 404)
         return json_response({"resource": "invoice", "error": "not found"}, status=404)
-    response: HttpResponse
+    response: HttpResponseBase
     if behaviours.active(FORBIDDEN):
         response = HttpResponseRedirect(METADATA_URL)
     elif behaviours.active(LOOP):
@@ -93,7 +94,7 @@ def invoice_pdf_file(request: HttpRequest, id: str) -> HttpResponse:
     return response
 
 
-def invoice_pdf_signed(request: HttpRequest, id: str) -> HttpResponse:
+def invoice_pdf_signed(request: HttpRequest, id: str) -> HttpResponseBase:
     """The signed storage URL: valid until ``Expires``, and only without another credential."""
     route = "/files/signed/invoices/:id.pdf"
     invoice = _invoice(id)
@@ -102,7 +103,7 @@ def invoice_pdf_signed(request: HttpRequest, id: str) -> HttpResponse:
     except ValueError:
         expires = 0
     signature = request.GET.get("Signature", "")
-    response: HttpResponse
+    response: HttpResponseBase
     if "Authorization" in request.headers:
         response = json_response({"error": "Only one auth mechanism allowed"}, status=400)
     elif invoice is None or expires < time.time() or not hmac.compare_digest(signature, _signature(id, expires)):
@@ -113,9 +114,9 @@ def invoice_pdf_signed(request: HttpRequest, id: str) -> HttpResponse:
     return response
 
 
-def _pdf(invoice: Invoice) -> HttpResponse:
+def _pdf(invoice: Invoice) -> HttpResponseBase:
     content = invoice_pdf(invoice)
-    response: HttpResponse
+    response: HttpResponseBase
     if behaviours.active(TRICKLE):
         response = StreamingHttpResponse(_trickle(content), content_type="application/pdf")
         response["Content-Length"] = str(len(content))

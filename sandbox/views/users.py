@@ -95,7 +95,7 @@ def _user_update(user: User, body: dict[str, Any], *, fields: set[str], confirm_
         user.save()
 
 
-def _check_email(user: User, email: str | None, errors: dict, changes: dict) -> None:
+def _check_email(user: User, email: str | None, errors: dict[str, list[str]], changes: dict[str, Any]) -> None:
     if email is None or email.lower() == user.email.lower():
         return
     problem = validation.email_problem(email)
@@ -107,7 +107,7 @@ def _check_email(user: User, email: str | None, errors: dict, changes: dict) -> 
         changes["email"] = email
 
 
-def _check_username(user: User, username: str | None, errors: dict, changes: dict) -> None:
+def _check_username(user: User, username: str | None, errors: dict[str, list[str]], changes: dict[str, Any]) -> None:
     if username is None or username == user.username:
         return
     problem = validation.username_problem(username)
@@ -119,7 +119,7 @@ def _check_username(user: User, username: str | None, errors: dict, changes: dic
         changes["username"] = username
 
 
-def _check_text(data: dict, field: str, errors: dict, changes: dict) -> None:
+def _check_text(data: dict[str, Any], field: str, errors: dict[str, list[str]], changes: dict[str, Any]) -> None:
     value = optional_str(data, field, errors)
     if value is None:
         return
@@ -129,7 +129,7 @@ def _check_text(data: dict, field: str, errors: dict, changes: dict) -> None:
         changes[field] = value
 
 
-def _check_bool(data: dict, field: str, errors: dict, changes: dict) -> None:
+def _check_bool(data: dict[str, Any], field: str, errors: dict[str, list[str]], changes: dict[str, Any]) -> None:
     if field not in data:
         return
     if isinstance(data[field], bool):
@@ -138,7 +138,7 @@ def _check_bool(data: dict, field: str, errors: dict, changes: dict) -> None:
         errors.setdefault(field, []).append("should be true or false")
 
 
-def _check_preferences(user: User, value: Any, errors: dict, changes: dict) -> None:
+def _check_preferences(user: User, value: Any, errors: dict[str, list[str]], changes: dict[str, Any]) -> None:
     if not isinstance(value, dict):
         errors["preferences"] = ["should be an object"]
         return
@@ -160,7 +160,9 @@ def _check_preferences(user: User, value: Any, errors: dict, changes: dict) -> N
     changes["preferences"] = merged
 
 
-def _check_password(user: User, data: dict, errors: dict, changes: dict, *, confirm: bool) -> None:
+def _check_password(
+    user: User, data: dict[str, Any], errors: dict[str, list[str]], changes: dict[str, Any], *, confirm: bool
+) -> None:
     password = data.get("password")
     if password in (None, ""):
         return
@@ -182,7 +184,7 @@ def _check_password(user: User, data: dict, errors: dict, changes: dict, *, conf
         changes["password"] = auth.password_hash(password)
 
 
-def _check_current_password(user: User, data: dict, errors: dict) -> None:
+def _check_current_password(user: User, data: dict[str, Any], errors: dict[str, list[str]]) -> None:
     current = data.get("current_password")
     if not isinstance(current, str) or not auth.password_matches(user, current):
         errors.update(auth.refuse_credential("current_password", "is invalid").body["errors"])

@@ -122,3 +122,15 @@ def test_the_suspended_demo_account_is_suspended_in_the_past_and_told_about_sepa
     invoices = client.get("/invoices/?state=failed").content.decode()
     assert "The account is suspended until it is paid." in invoices
     assert "The card is retried" not in invoices and 'href="/billing/#what-to-do"' in invoices
+
+
+def test_a_page_restored_from_history_keeps_the_suspension_banner(signed_in_as):
+    """htmx restoring a page from history (Back after a swap) gets the whole page, banner included;
+    a fragment swapped in gets no banner (the page around it has one)."""
+    client = signed_in_as("suspended")
+    restored = client.get("/invoices/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    fragment = client.get("/invoices/", headers={"HX-Request": "true"})
+    assert restored.status_code == 200 and "<html" in restored.text
+    assert "Your account is suspended." in restored.text
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Your account is suspended." not in fragment.text
