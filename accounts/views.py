@@ -4,10 +4,12 @@ import logging
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +54,11 @@ def _signed_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
     preferences.remember(
         request, response, language=None if chosen_language else language, theme=None if chosen_theme else theme
     )
+    # Said on the next page, so in its language: the account's own, unless this browser chose.
+    known = dict(settings.LANGUAGES)
+    shown = language if language in known and not chosen_language else translation.get_language()
+    with translation.override(shown):
+        messages.success(request, _("You are signed in."))
     return response
 
 
@@ -165,7 +172,6 @@ def _attempt_signin(request: HttpRequest, method: str, form: forms.Form, next_ur
         return None
     if method == "password":
         throttle.clear_identity(request, form.cleaned_data["login"])
-    messages.success(request, _("You are signed in."))
     return _signed_in(request, user, safe_next(request, next_url))
 
 
@@ -199,7 +205,6 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, upstream_message(exc, wording=SIGN_IN))
             else:
                 throttle.clear_identity(request, pending["login"])
-                messages.success(request, _("You are signed in."))
                 return _signed_in(request, user, safe_next(request, pending.get("next")))
     return render(
         request,

@@ -245,6 +245,8 @@ def test_it_applies_the_preferences_kept_upstream_at_signin(upstream, client):
     page = other_browser.get("/")
     assert b'lang="fr"' in page.content
     assert b'data-theme="dark"' in page.content
+    assert "Vous êtes connecté." in page.content.decode()  # said in the language of the page
+    assert "You are signed in." not in page.content.decode()
 
 
 def test_wrong_tokens_from_one_address_do_not_block_another_address(upstream, client, settings):
@@ -324,3 +326,18 @@ def test_a_reused_recovery_code_gets_its_own_message(upstream, client):
 
     wrong_totp = again.post("/signin/code/", {"otp": "000000"})
     assert "Codes change every 30 seconds: try the current one." in wrong_totp.content.decode()
+
+
+def test_a_browser_that_chose_its_language_is_told_in_it(upstream, client):
+    """The account keeps French upstream, but this browser chose English in the footer: English."""
+    from django.test import Client
+
+    account = demo("ordinary")
+    client.post("/signin/", {"method": "token", "api_token": account.api_token})
+    client.post("/profile/preferences/", {"language": "fr", "theme": "dark"})
+    english = Client()
+    english.cookies["dashboard_language"] = "en"
+    english.post("/signin/", {"method": "token", "api_token": account.api_token})
+    page = english.get("/").content.decode()
+    assert 'lang="en"' in page
+    assert "You are signed in." in page and "Vous êtes connecté." not in page
