@@ -121,6 +121,7 @@ def endpoint(host: str, route: str, *, auth_mode: str | dict[str, str] = "requir
             route=template,
             identity=user_id or "anonymous",
             status=response.status_code,
+            request_id=request.headers.get("X-Request-ID", ""),
         )
         return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 
@@ -71,9 +72,12 @@ def cold_page_calls(client, upstream, path: str, **headers) -> tuple[int, list[s
 
     cache.clear()
     upstream.clear()
-    response = client.get(path, **headers)
+    # Only the calls this page made: a call another test left in flight may land in the log too.
+    request_id = uuid.uuid4().hex
+    response = client.get(path, HTTP_X_REQUEST_ID=request_id, **headers)
     calls = sorted(
         f"{c['method']} {c['host']} {c['route']}" + (f" {c['region']}" if c.get("region") else "")
         for c in upstream.calls()
+        if c.get("request_id") == request_id
     )
     return response.status_code, calls

@@ -221,7 +221,8 @@ def test_the_request_log_records_route_and_identity(sandbox: Sandbox, ordinary) 
     assert entries[1]["identity"].startswith("us-") and entries[1]["region"] == "osc-fr1"
     assert entries[1]["host"] == "api" and entries[1]["status"] == 200
     assert entries[2]["identity"] == "anonymous" and entries[2]["host"] == "auth"
-    assert set(entries[0]) == {"at", "method", "host", "region", "path", "route", "identity", "status"}
+    assert set(entries[0]) == {"at", "method", "host", "region", "path", "route", "identity", "status", "request_id"}
+    assert entries[0]["request_id"] == ""  # this client sent no X-Request-ID
     over_http = sandbox.get("/_control/log").json()
     assert over_http["count"] == 3
     sandbox.request("DELETE", "/_control/log")
