@@ -43,11 +43,15 @@ def sign_in_browser(context, base_url: str, key: str) -> None:
 
     The session comes from the sign-in form's own POST, made by Django's test client against the
     same database; its cookies (the session, and the language and theme the sign-in applied from the
-    account) go to the browser. Tests of the sign-in itself fill the form in the browser instead.
+    account) go to the browser. The POST carries the cookies the browser already holds (a language
+    or theme chosen before sign-in), as the browser's own would. Tests of the sign-in itself fill
+    the form in the browser instead.
     """
     from django.test import Client
 
     client = Client()
+    for cookie in context.cookies(base_url):
+        client.cookies[cookie["name"]] = cookie["value"]
     response = client.post("/signin/", {"method": "token", "api_token": demo(key).api_token})
     assert response.status_code == 302, response.content[:2000]
     host = base_url.split("//", 1)[1].split(":")[0]

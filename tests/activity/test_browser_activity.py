@@ -65,14 +65,14 @@ def test_it_filters_and_pages_without_javascript(browser, upstream):
 def _signed_in_page(browser, base: str, key: str, *, width: int, theme: str, language: str):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    _sign_in(page, base, key)
     host = base.split("//", 1)[1].split(":")[0]
-    context.add_cookies(  # after sign-in, which applies the account's stored preferences
+    context.add_cookies(  # chosen before the sign-in, which keeps them
         [
             {"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"},
             {"name": "dashboard_language", "value": language, "domain": host, "path": "/"},
         ]
     )
+    _sign_in(page, base, key)
     return context, page
 
 

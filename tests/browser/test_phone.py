@@ -42,14 +42,14 @@ def _phone_page(browser, upstream, *, language: str, theme: str, account: str = 
     host = upstream.url.split("//", 1)[1].split(":")[0]
     context = browser.new_context(viewport={"width": PHONE, "height": 800})
     page = context.new_page()
-    sign_in_browser(context, upstream.url, account)
-    # After the sign-in, which applies the account's own stored preferences.
+    # Chosen before the sign-in, so it keeps them (and says "signed in" in that language).
     context.add_cookies(
         [
             {"name": "dashboard_theme", "value": theme, "domain": host, "path": "/"},
             {"name": "dashboard_language", "value": language, "domain": host, "path": "/"},
         ]
     )
+    sign_in_browser(context, upstream.url, account)
     return context, page
 
 

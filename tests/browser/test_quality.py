@@ -63,7 +63,6 @@ def test_every_page_passes_axe_in_both_themes_and_widths(upstream, browser, lang
         problems,
     )
     sign_in_browser(context, upstream.url, "teamadmin")
-    context.add_cookies(cookies)  # again: the sign-in applies the account's own stored language
     for slug, path in _signed_in_pages():
         _check(page, f"{upstream.url}{path}", ARTIFACTS / f"{slug}-{language}-{theme}-{width_name}.png", problems)
     context.close()
